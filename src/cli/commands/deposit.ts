@@ -1,0 +1,67 @@
+import { writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { depositEvidenceBatch } from "../../service/deposit-evidence.js";
+import { hashFile, type HashedFile } from "../hash-file.js";
+import type { CliContext } from "../main.js";
+import { openLocalLedger } from "../open-local.js";
+import { printJson } from "../output.js";
+import { createProgress } from "../progress.js";
+import { stat } from "node:fs/promises";
+import { ValidationError } from "../../core/errors.js";
+
+const CHUNK = 1000;
+
+export function registerDeposit(program: Command, ctx: CliContext): void {
+  program
+    .command("deposit")
+    .description("hash files (never uploaded, never stored) and record their SHA-256 digests in the ledger")
+    .argument("<files...>", "files to notarize")
+    .option("--json", "print one receipt per line as JSON")
+    .option("--title <title>", "a short public title recorded with each digest (no personal data: the log is public and permanent)")
+    .option("--save-proof", "write FILE.tlog-proof next to each file, for offline verification")
+    .action(async (files: string[], opts: { json?: boolean; title?: string; saveProof?: boolean }) => {
+      const sizes = await Promise.all(
+        files.map(async (f) => {
+          try {
+            return (await stat(f)).size;
+          } catch (cause) {
+            throw new ValidationError("FILE_UNREADABLE", `cannot read ${f}: ${(cause as Error).message}`, { cause });
+          }
+        }),
+      );
+      const total = sizes.reduce((a, b) => a + b, 0);
+      const progress = createProgress(total, files.length);
+      const hashed: HashedFile[] = [];
+      let before = 0;
+      try {
+        for (const f of files) {
+          hashed.push(await hashFile(f, (n) => progress.update(before + n, f)));
+          before += hashed.at(-1)?.size ?? 0;
+        }
+      } finally {
+        progress.stop();
+      }
+      const local = await openLocalLedger(ctx.config(), ctx);
+      try {
+        for (let i = 0; i < hashed.length; i += CHUNK) {
+          const chunk = hashed.slice(i, i + CHUNK);
+          const receipts = await depositEvidenceBatch(
+            local.ledger,
+            chunk.map((h) => ({ sha256: h.sha256, size: h.size, ...(opts.title ? { title: opts.title } : {}) })),
+          );
+          for (const [j, r] of receipts.entries()) {
+            const file = (chunk[j] as HashedFile).path;
+            if (opts.saveProof) await writeFile(`${file}.tlog-proof`, r.tlogProof);
+            if (opts.json) printJson({ file, ...r });
+            else {
+              process.stdout.write(
+                `${file}\n  evidence ID  ${r.evidenceId}\n  sha256       ${(chunk[j] as HashedFile).sha256}\n  index        ${r.index}  block ${r.blockHeight}  recorded ${r.recordedAt}\n  tx hash      ${r.txHash}\n${opts.saveProof ? `  proof        ${file}.tlog-proof\n` : ""}`,
+              );
+            }
+          }
+        }
+      } finally {
+        await local.close();
+      }
+    });
+}

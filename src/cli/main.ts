@@ -1,0 +1,58 @@
+import { Command, CommanderError, Option } from "commander";
+import { systemClock, secureRandomBytes } from "../core/clock.js";
+import { registerAudit } from "./commands/audit.js";
+import { registerDeposit } from "./commands/deposit.js";
+import { registerKeyAndCheckpoint } from "./commands/key.js";
+import { registerProve } from "./commands/prove.js";
+import { registerServe } from "./commands/serve.js";
+import { registerVerify } from "./commands/verify.js";
+import { type Config, parseConfig } from "./config.js";
+import { describeError, EXIT, exitStatusFor } from "./output.js";
+
+export interface CliContext {
+  /** Config from the environment with --data/--keys applied. */
+  config(): Config;
+  clock: typeof systemClock;
+  randomBytes: typeof secureRandomBytes;
+}
+
+export function buildProgram(env: Record<string, string | undefined>): Command {
+  const program = new Command("notarium")
+    .description("Notarize evidence on a verifiable, append-only ledger (RFC 6962 tree, C2SP checkpoints)")
+    .addOption(new Option("--data <dir>", "ledger data directory").env("NOTARIUM_DATA_DIR"))
+    .addOption(new Option("--keys <dir>", "keys directory").env("NOTARIUM_KEYS_DIR"))
+    .showHelpAfterError("(run notarium --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const ctx: CliContext = {
+    config: () => {
+      const o = program.opts<{ data?: string; keys?: string }>();
+      return parseConfig(env, { dataDir: o.data, keysDir: o.keys });
+    },
+    clock: systemClock,
+    randomBytes: secureRandomBytes,
+  };
+  registerServe(program, ctx);
+  registerDeposit(program, ctx);
+  registerVerify(program, ctx);
+  registerAudit(program, ctx);
+  registerKeyAndCheckpoint(program, ctx);
+  registerProve(program, ctx);
+  return program;
+}
+
+export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const program = buildProgram(env);
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are not errors; commander already printed usage problems.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(`${describeError(e)}\n`);
+    return exitStatusFor(e);
+  }
+}

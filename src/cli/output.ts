@@ -1,0 +1,50 @@
+import { AppError, type ErrorCode } from "../core/errors.js";
+
+/** Exit statuses (DESIGN §10). */
+export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
+
+/** Thrown by commands to end with a status and a message on stderr. */
+export class CliExit extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const USAGE_CODES = new Set<ErrorCode>([
+  "INVALID_ARGUMENT",
+  "INVALID_DIGEST",
+  "INVALID_INDEX",
+  "INVALID_SIZE",
+  "LEAF_TOO_LARGE",
+  "MALFORMED_KEY",
+  "MALFORMED_POLICY",
+  "MALFORMED_PROOF",
+  "MALFORMED_NOTE",
+  "MALFORMED_CHECKPOINT",
+  "FILE_UNREADABLE",
+  "CONFIG_INVALID",
+  "DATA_DIR_LOCKED",
+  "KEY_FILE_UNREADABLE",
+  "KEY_FILE_MALFORMED",
+  "KEY_FILE_PERMISSIONS",
+]);
+
+/** Maps an error to an exit status: bad input 2, failed checks and missing things 1. */
+export function exitStatusFor(e: unknown): number {
+  if (e instanceof CliExit) return e.status;
+  if (e instanceof AppError) return USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.checkFailed;
+  return EXIT.usage;
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof CliExit) return e.message;
+  if (e instanceof AppError) return `notarium: ${e.message} [${e.code}]`;
+  return `notarium: ${(e as Error)?.message ?? String(e)}`;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}

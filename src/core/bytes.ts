@@ -1,0 +1,135 @@
+import { ValidationError } from "./errors.js";
+
+const HEX = /^[0-9a-f]*$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const hexTable = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+export function isBytes(x: unknown): x is Uint8Array {
+  return x instanceof Uint8Array;
+}
+
+/** Throws unless `x` is a Uint8Array of exactly `len` bytes (when given). */
+export function assertBytes(x: unknown, len: number | undefined, label: string): Uint8Array {
+  if (!isBytes(x)) throw new ValidationError("INVALID_ARGUMENT", `${label}: expected Uint8Array`);
+  if (len !== undefined && x.length !== len) {
+    throw new ValidationError("INVALID_ARGUMENT", `${label}: expected ${len} bytes, got ${x.length}`);
+  }
+  return x;
+}
+
+export function toHex(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i++) s += hexTable[b[i] as number];
+  return s;
+}
+
+/** Strict lowercase hex; `len` is the expected byte length. */
+export function fromHex(s: string, len?: number, label = "hex"): Uint8Array {
+  if (typeof s !== "string" || s.length % 2 !== 0 || !HEX.test(s)) {
+    throw new ValidationError("INVALID_ARGUMENT", `${label}: expected lowercase hex`);
+  }
+  if (len !== undefined && s.length !== len * 2) {
+    throw new ValidationError("INVALID_ARGUMENT", `${label}: expected ${len * 2} hex characters, got ${s.length}`);
+  }
+  const out = new Uint8Array(s.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export function isHexDigest(s: unknown): s is string {
+  return typeof s === "string" && s.length === 64 && HEX.test(s);
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/** Standard padded base64 (RFC 4648 §4), without Node's Buffer so it runs in browsers. */
+export function toBase64(b: Uint8Array): string {
+  let s = "";
+  let i = 0;
+  for (; i + 2 < b.length; i += 3) {
+    const n = ((b[i] as number) << 16) | ((b[i + 1] as number) << 8) | (b[i + 2] as number);
+    s += B64[n >> 18] + (B64[(n >> 12) & 63] as string) + B64[(n >> 6) & 63] + B64[n & 63];
+  }
+  const rest = b.length - i;
+  if (rest === 1) {
+    const n = (b[i] as number) << 16;
+    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}==`;
+  } else if (rest === 2) {
+    const n = ((b[i] as number) << 16) | ((b[i + 1] as number) << 8);
+    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}=`;
+  }
+  return s;
+}
+
+/** Strict, padded, canonical standard base64 (RFC 4648 §4). */
+export function fromBase64(s: string, label = "base64"): Uint8Array {
+  if (typeof s !== "string" || !BASE64.test(s)) {
+    throw new ValidationError("INVALID_ARGUMENT", `${label}: not canonical base64`);
+  }
+  const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+  const out = new Uint8Array((s.length / 4) * 3 - pad);
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    const n =
+      ((B64_INDEX[s.charCodeAt(i)] as number) << 18) |
+      ((B64_INDEX[s.charCodeAt(i + 1)] as number) << 12) |
+      (Math.max(0, B64_INDEX[s.charCodeAt(i + 2)] as number) << 6) |
+      Math.max(0, B64_INDEX[s.charCodeAt(i + 3)] as number);
+    if (o < out.length) out[o++] = n >> 16;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  // Reject non-zero padding bits, which decode but do not round-trip.
+  if (toBase64(out) !== s) throw new ValidationError("INVALID_ARGUMENT", `${label}: not canonical base64`);
+  return out;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+export function utf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** Strict UTF-8 decode: invalid sequences throw. */
+export function fromUtf8(b: Uint8Array, label = "text"): string {
+  try {
+    return decoder.decode(b);
+  } catch (cause) {
+    throw new ValidationError("INVALID_ARGUMENT", `${label}: not valid UTF-8`, { cause });
+  }
+}
+
+/** Big-endian unsigned 64-bit encoding of a safe integer. */
+export function u64be(n: number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(n));
+  return out;
+}
+
+export function readU64be(b: Uint8Array, offset = 0): number {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ValidationError("INVALID_ARGUMENT", "u64 exceeds safe range");
+  return Number(v);
+}

@@ -1,0 +1,85 @@
+/**
+ * One error type per area, each with a stable string `code` that callers and
+ * tests match on (the message is for people and may change). `cause` keeps
+ * the underlying error for logs.
+ */
+export type ErrorCode =
+  // input shape
+  | "INVALID_ARGUMENT"
+  | "INVALID_DIGEST"
+  | "INVALID_INDEX"
+  | "INVALID_SIZE"
+  | "INVALID_ENTRY"
+  | "LEAF_TOO_LARGE"
+  | "MALFORMED_NOTE"
+  | "MALFORMED_CHECKPOINT"
+  | "MALFORMED_PROOF"
+  | "MALFORMED_KEY"
+  | "MALFORMED_POLICY"
+  // verification
+  | "PROOF_INVALID"
+  | "SIGNATURE_INVALID"
+  | "NO_TRUSTED_SIGNATURE"
+  | "ROOT_MISMATCH"
+  | "ORIGIN_MISMATCH"
+  | "QUORUM_NOT_MET"
+  | "DIGEST_MISMATCH"
+  // lookups
+  | "NOT_FOUND"
+  | "EVIDENCE_NOT_FOUND"
+  | "ENTRY_NOT_FOUND"
+  | "CHECKPOINT_NOT_FOUND"
+  // state
+  | "CONFLICT"
+  | "OVERLOADED"
+  | "CLOSED"
+  // storage and keys
+  | "STORAGE_FAILURE"
+  | "LEDGER_CORRUPT"
+  | "DATA_DIR_LOCKED"
+  | "KEY_FILE_UNREADABLE"
+  | "KEY_FILE_MALFORMED"
+  | "KEY_FILE_PERMISSIONS"
+  | "FILE_UNREADABLE"
+  | "CONFIG_INVALID";
+
+export interface ErrorOptions {
+  cause?: unknown;
+  /** Extra machine-readable detail (e.g. the first bad index of an audit). */
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+/** The caller sent something malformed: fix the input and retry. */
+export class ValidationError extends AppError {}
+/** Well-formed input that fails a cryptographic or consistency check. */
+export class VerificationError extends AppError {}
+/** A referenced thing (entry, evidence, checkpoint) does not exist. */
+export class NotFoundError extends AppError {}
+/** The request conflicts with current state (duplicate, wrong order). */
+export class ConflictError extends AppError {}
+/** Persistent state is unavailable, locked or inconsistent. */
+export class StorageError extends AppError {}
+/** The service is temporarily unable to accept work; retry later. */
+export class OverloadedError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 1, options: ErrorOptions = {}) {
+    super("OVERLOADED", message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

@@ -1,0 +1,67 @@
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
+import { assertBytes } from "../core/bytes.js";
+import { nodeCrypto } from "./native.js";
+
+/** Portable SHA-256 (FIPS 180-4), pure JS. */
+export function sha256Portable(data: Uint8Array): Uint8Array {
+  return nobleSha256(assertBytes(data, undefined, "sha256 input"));
+}
+
+/** Native SHA-256 via OpenSSL; undefined outside Node. */
+const nc = nodeCrypto;
+export const sha256Native: ((data: Uint8Array) => Uint8Array) | undefined = nc
+  ? (data) => {
+      const d = nc.createHash("sha256").update(data).digest();
+      return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+    }
+  : undefined;
+
+/** SHA-256 of `data`, native where available. */
+export const sha256: (data: Uint8Array) => Uint8Array = sha256Native ?? sha256Portable;
+
+/** Incremental SHA-256 for data that arrives in pieces (files, uploads). */
+export interface Sha256Stream {
+  update(chunk: Uint8Array): Sha256Stream;
+  digest(): Uint8Array;
+}
+
+export function createSha256(): Sha256Stream {
+  if (nodeCrypto) {
+    const h = nodeCrypto.createHash("sha256");
+    const s: Sha256Stream = {
+      update(chunk) {
+        h.update(chunk);
+        return s;
+      },
+      digest() {
+        const d = h.digest();
+        return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+      },
+    };
+    return s;
+  }
+  const h = nobleSha256.create();
+  const s: Sha256Stream = {
+    update(chunk) {
+      h.update(chunk);
+      return s;
+    },
+    digest: () => h.digest(),
+  };
+  return s;
+}
+
+/** Hashes a stream of chunks without holding more than one chunk in memory. */
+export async function sha256Stream(
+  chunks: AsyncIterable<Uint8Array>,
+  onProgress?: (bytes: number) => void,
+): Promise<{ digest: Uint8Array; size: number }> {
+  const h = createSha256();
+  let size = 0;
+  for await (const chunk of chunks) {
+    h.update(chunk);
+    size += chunk.length;
+    onProgress?.(size);
+  }
+  return { digest: h.digest(), size };
+}

@@ -1,0 +1,105 @@
+import { fromUtf8, isHexDigest, utf8 } from "../core/bytes.js";
+import { canonicalJson } from "../core/canonical-json.js";
+import { ValidationError } from "../core/errors.js";
+
+/** RFC 6962 leaves are at most 64 KiB (the tlog-tiles entry-bundle uint16 length prefix). */
+export const MAX_LEAF_BYTES = 65_535;
+
+export const GENESIS_PREV = "0".repeat(64);
+
+export const ENTRY_TYPES = [
+  "evidence.deposited",
+  "agreement.registered",
+  "agreement.signed",
+  "agreement.sealed",
+  "identity.attested",
+  "key.rotated",
+] as const;
+
+export type EntryType = (typeof ENTRY_TYPES)[number];
+
+export type JsonObject = { [k: string]: JsonValue };
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+
+/** A ledger entry (DESIGN §3); its leaf data is the JCS encoding of this object. */
+export interface Entry {
+  v: 1;
+  index: number;
+  /** Hex leaf hash of entry index-1, or 64 zeros for entry 0: the hash chain. */
+  prev: string;
+  /** ISO 8601 UTC with milliseconds. */
+  time: string;
+  type: EntryType;
+  body: JsonObject;
+}
+
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export function isEntryType(t: unknown): t is EntryType {
+  return typeof t === "string" && (ENTRY_TYPES as readonly string[]).includes(t);
+}
+
+/** Leaf data for an entry: RFC 8785 canonical JSON, UTF-8. Refuses leaves over 64 KiB. */
+export function encodeEntry(entry: Entry): Uint8Array {
+  return encodeEntryWithBody(entry, canonicalJson(entry.body));
+}
+
+/**
+ * The same encoding with the body already canonicalised, so a batch pays for
+ * JCS once per entry. The top-level keys are fixed and already in JCS order
+ * (body < index < prev < time < type < v), and index, prev, time and type are
+ * validated values that need no escaping, so the template is exactly JCS;
+ * test/ledger/entry.test.ts checks it against the generic canonicaliser.
+ */
+export function encodeEntryWithBody(entry: Entry, bodyJson: string): Uint8Array {
+  if (!isEntryType(entry.type)) throw new ValidationError("INVALID_ENTRY", `unknown entry type ${String(entry.type)}`);
+  if (!isHexDigest(entry.prev) || !ISO_MS.test(entry.time) || !Number.isSafeInteger(entry.index) || entry.index < 0) {
+    throw new ValidationError("INVALID_ENTRY", "entry index, prev or time is malformed");
+  }
+  const text = `{"body":${bodyJson},"index":${entry.index},"prev":"${entry.prev}","time":"${entry.time}","type":"${entry.type}","v":1}`;
+  const data = utf8(text);
+  if (data.length > MAX_LEAF_BYTES) {
+    throw new ValidationError(
+      "LEAF_TOO_LARGE",
+      `entry is ${data.length} bytes; a leaf holds at most ${MAX_LEAF_BYTES}: record a digest of large content, not the content`,
+    );
+  }
+  return data;
+}
+
+/**
+ * Strictly parses leaf data back into an entry: valid UTF-8, JCS-canonical
+ * (re-encoding gives the same bytes), known shape.
+ */
+export function parseEntry(data: Uint8Array): Entry {
+  if (data.length > MAX_LEAF_BYTES) throw new ValidationError("LEAF_TOO_LARGE", `leaf is ${data.length} bytes`);
+  let o: unknown;
+  const text = fromUtf8(data, "entry");
+  try {
+    o = JSON.parse(text);
+  } catch (cause) {
+    throw new ValidationError("INVALID_ENTRY", "entry is not JSON", { cause });
+  }
+  const e = o as Partial<Entry>;
+  if (typeof o !== "object" || o === null || Array.isArray(o)) throw new ValidationError("INVALID_ENTRY", "entry is not an object");
+  const keys = Object.keys(o).sort().join(",");
+  if (keys !== "body,index,prev,time,type,v") throw new ValidationError("INVALID_ENTRY", `entry has fields {${keys}}`);
+  if (e.v !== 1) throw new ValidationError("INVALID_ENTRY", "entry version must be 1");
+  if (!Number.isSafeInteger(e.index) || (e.index as number) < 0) throw new ValidationError("INVALID_ENTRY", "bad entry index");
+  if (!isHexDigest(e.prev)) throw new ValidationError("INVALID_ENTRY", "prev must be 64 lowercase hex characters");
+  if (typeof e.time !== "string" || !ISO_MS.test(e.time) || Number.isNaN(Date.parse(e.time))) {
+    throw new ValidationError("INVALID_ENTRY", "time must be ISO 8601 UTC with milliseconds");
+  }
+  if (!isEntryType(e.type)) throw new ValidationError("INVALID_ENTRY", `unknown entry type ${String(e.type)}`);
+  if (typeof e.body !== "object" || e.body === null || Array.isArray(e.body)) {
+    throw new ValidationError("INVALID_ENTRY", "body must be an object");
+  }
+  if (canonicalJson(o) !== text) throw new ValidationError("INVALID_ENTRY", "entry is not in RFC 8785 canonical form");
+  return o as Entry;
+}
+
+/** The SHA-256 digest an entry commits to (evidence, agreement), for lookups. */
+export function entryDigest(entry: Pick<Entry, "body">): string | undefined {
+  const d = entry.body.sha256 ?? entry.body.document;
+  return isHexDigest(d) ? d : undefined;
+}

@@ -1,0 +1,51 @@
+import { ValidationError } from "../core/errors.js";
+
+/** Crockford base32 alphabet: no I, L, O, U, so IDs survive being read aloud or retyped. */
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const PREFIX = "NTR-";
+export const EVIDENCE_ID_BYTES = 10;
+
+/** Evidence ID = "NTR-" + Crockford base32 of the first 10 bytes of the leaf hash (16 characters). */
+export function evidenceIdFromLeafHash(leafHash: Uint8Array): string {
+  if (leafHash.length !== 32) throw new ValidationError("INVALID_ARGUMENT", "leaf hash must be 32 bytes");
+  let out = PREFIX;
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < EVIDENCE_ID_BYTES; i++) {
+    acc = (acc << 8) | (leafHash[i] as number);
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += ALPHABET[(acc >> bits) & 31];
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+/**
+ * Decodes an evidence ID to its 10-byte leaf-hash prefix. Accepts lower case
+ * and Crockford's look-alikes (O→0, I/L→1) as people type them.
+ */
+export function parseEvidenceId(id: string): Uint8Array {
+  if (typeof id !== "string" || !/^NTR-/i.test(id) || id.length !== PREFIX.length + 16) {
+    throw new ValidationError("INVALID_ARGUMENT", "evidence ID must look like NTR- followed by 16 base32 characters");
+  }
+  const body = id.slice(PREFIX.length).toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1");
+  const out = new Uint8Array(EVIDENCE_ID_BYTES);
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (const ch of body) {
+    const v = ALPHABET.indexOf(ch);
+    if (v < 0) throw new ValidationError("INVALID_ARGUMENT", `evidence ID has an invalid character '${ch}'`);
+    acc = (acc << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 255;
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return out;
+}

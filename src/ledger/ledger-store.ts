@@ -1,0 +1,67 @@
+import type { NodeId } from "../merkle/node-id.js";
+
+/** A stored, signed checkpoint: one block of the log. */
+export interface StoredCheckpoint {
+  /** Sequence number of the block; the first block is 0. */
+  blockHeight: number;
+  /** Tree size the checkpoint commits to. */
+  size: number;
+  /** The signed note text (c2sp.org/tlog-checkpoint in c2sp.org/signed-note). */
+  note: string;
+  /** When the block was written (ISO 8601). */
+  time: string;
+}
+
+export interface StoredEntry {
+  index: number;
+  /** Leaf data: the canonical entry JSON, byte for byte. */
+  data: Uint8Array;
+}
+
+/** Everything one group commit makes durable, written atomically. */
+export interface BlockWrite {
+  entries: readonly StoredEntry[];
+  /** Every Merkle node completed by this block, level 0 (leaf hashes) included. */
+  nodes: readonly { level: number; index: number; hash: Uint8Array }[];
+  /** Lookup keys: the SHA-256 digest an entry records, if any. */
+  digests: readonly { sha256: Uint8Array; index: number }[];
+  /** Lookup keys: the evidence-ID prefix (first 10 bytes of the leaf hash). */
+  ids: readonly { id: Uint8Array; index: number }[];
+  checkpoint: StoredCheckpoint;
+}
+
+/**
+ * The ledger's persistence port. `appendBlock` is atomic and durable before it
+ * resolves: after a crash, a block is either entirely present or absent.
+ * Implementations never interpret entries; all checking is done by the ledger.
+ */
+export interface LedgerStore {
+  open(): Promise<void>;
+  close(): Promise<void>;
+
+  getMeta(name: string): Promise<string | undefined>;
+  /** Durable write of a metadata value (origin, format version). */
+  putMeta(name: string, value: string): Promise<void>;
+
+  appendBlock(block: BlockWrite): Promise<void>;
+
+  /** The newest block, or undefined for an empty log. */
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  getCheckpoint(blockHeight: number): Promise<StoredCheckpoint | undefined>;
+  /** The first block whose tree contains `index` (the block that recorded it). */
+  checkpointCovering(index: number): Promise<StoredCheckpoint | undefined>;
+  /** Blocks in height order starting at `fromHeight`. */
+  iterateCheckpoints(fromHeight?: number): AsyncIterable<StoredCheckpoint>;
+
+  getEntry(index: number): Promise<Uint8Array | undefined>;
+  /** Entries [from, from+limit) in index order; stops early at the end of the log. */
+  iterateEntries(from?: number, limit?: number): AsyncIterable<StoredEntry>;
+
+  /** Stored hashes of perfect subtrees, in the order asked; throws StorageError if any is missing. */
+  getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]>;
+  /** Every stored node of a level, in index order (for audits). */
+  iterateNodes(level: number): AsyncIterable<{ index: number; hash: Uint8Array }>;
+
+  findByDigest(sha256: Uint8Array, limit?: number): Promise<number[]>;
+  findById(id: Uint8Array): Promise<number | undefined>;
+}

@@ -1,0 +1,298 @@
+import { equalBytes, fromHex, toHex } from "../core/bytes.js";
+import type { Clock } from "../core/clock.js";
+import { AppError, OverloadedError, StorageError, ValidationError } from "../core/errors.js";
+import { CompactRange } from "../merkle/compact-range.js";
+import { hashLeaf } from "../merkle/hash.js";
+import { proveConsistency, proveInclusion, rootAt } from "../merkle/prove.js";
+import { canonicalJson } from "../core/canonical-json.js";
+import { type Entry, type EntryType, encodeEntryWithBody, entryDigest, GENESIS_PREV, type JsonObject } from "./entry.js";
+import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
+import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
+import type { LogKey } from "./log-keys.js";
+
+export interface LedgerOptions {
+  store: LedgerStore;
+  key: LogKey;
+  clock: Clock;
+  /** Most entries in one block (one synced write, one signature). */
+  maxBatch?: number;
+  /** Most entries waiting for a block before append() answers OVERLOADED. */
+  maxQueue?: number;
+}
+
+/** An entry made durable and covered by a signed checkpoint. */
+export interface Appended {
+  index: number;
+  leafHash: Uint8Array;
+  evidenceId: string;
+  entry: Entry;
+  data: Uint8Array;
+  /** The block that recorded the entry, with its signed checkpoint. */
+  block: StoredCheckpoint;
+}
+
+/** A caller's entries, recorded together in one block or not at all. */
+interface Pending {
+  items: readonly { type: EntryType; body: JsonObject }[];
+  resolve(a: Appended[]): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * The append-only, hash-chained log. Appends are group-committed: whatever
+ * arrives while a block is being written goes into the next block, which is
+ * one atomic synced store write plus one checkpoint signature. A block's
+ * checkpoint is signed before the write and published only after it, so a
+ * crash can lose only unacknowledged entries and never leaves a signed,
+ * published checkpoint that a later one could contradict.
+ */
+export class Ledger {
+  private readonly store: LedgerStore;
+  readonly key: LogKey;
+  private readonly clock: Clock;
+  private readonly maxBatch: number;
+  private readonly maxQueue: number;
+  private range: CompactRange;
+  private prev: string;
+  private lastTime: number;
+  private head: StoredCheckpoint;
+  private queue: Pending[] = [];
+  private queued = 0;
+  private writing: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(o: LedgerOptions, range: CompactRange, prev: string, head: StoredCheckpoint) {
+    this.store = o.store;
+    this.key = o.key;
+    this.clock = o.clock;
+    this.maxBatch = o.maxBatch ?? 4096;
+    this.maxQueue = o.maxQueue ?? 65_536;
+    this.range = range;
+    this.prev = prev;
+    this.head = head;
+    this.lastTime = Date.parse(head.time);
+  }
+
+  /**
+   * Opens the ledger over an opened store. A new store gets a signed size-0
+   * genesis checkpoint (block 0). An existing one must match: same origin,
+   * the newest checkpoint signed by this key, and its root recomputed from
+   * the stored tree; otherwise LEDGER_CORRUPT and nothing is signed.
+   */
+  static async open(o: LedgerOptions): Promise<Ledger> {
+    const { store, key } = o;
+    const origin = await store.getMeta("origin");
+    if (origin !== undefined && origin !== key.origin) {
+      throw new StorageError(
+        "CONFIG_INVALID",
+        `this data directory holds the log "${origin}", but the configured origin is "${key.origin}"; unset NOTARIUM_ORIGIN or point --data elsewhere`,
+      );
+    }
+    let head = await store.latestCheckpoint();
+    if (!head) {
+      if (origin === undefined) await store.putMeta("origin", key.origin);
+      const range = CompactRange.empty();
+      const time = o.clock.now().toISOString();
+      head = { blockHeight: 0, size: 0, time, note: key.signCheckpoint({ origin: key.origin, size: 0, root: range.root() }) };
+      await store.appendBlock({ entries: [], nodes: [], digests: [], ids: [], checkpoint: head });
+      return new Ledger(o, range, GENESIS_PREV, head);
+    }
+    const range = await Ledger.checkHead(store, key, head);
+    const prev = head.size === 0 ? GENESIS_PREV : toHex((await store.getNodes([{ level: 0, index: head.size - 1 }]))[0] as Uint8Array);
+    return new Ledger(o, range, prev, head);
+  }
+
+  private static async checkHead(store: LedgerStore, key: LogKey, head: StoredCheckpoint): Promise<CompactRange> {
+    const corrupt = (what: string, cause?: unknown) =>
+      new StorageError("LEDGER_CORRUPT", `refusing to sign: ${what} (block ${head.blockHeight}); run \`notarium audit\``, {
+        cause,
+        details: { blockHeight: head.blockHeight, size: head.size },
+      });
+    let cp: ReturnType<LogKey["openCheckpoint"]>;
+    try {
+      cp = key.openCheckpoint(head.note);
+    } catch (cause) {
+      throw corrupt("the newest stored checkpoint is not signed by this log's key", cause);
+    }
+    if (cp.size !== head.size || cp.origin !== key.origin) throw corrupt("the newest checkpoint does not match its record");
+    let range: CompactRange;
+    try {
+      range = await CompactRange.load(head.size, store);
+    } catch (cause) {
+      throw corrupt("the stored Merkle tree is incomplete", cause);
+    }
+    if (!equalBytes(range.root(), cp.root)) throw corrupt("the stored tree's root differs from the signed checkpoint");
+    if (head.size > 0 && (await store.getEntry(head.size - 1)) === undefined) throw corrupt(`entry ${head.size - 1} is missing`);
+    if ((await store.getEntry(head.size)) !== undefined) throw corrupt(`entry ${head.size} exists beyond the signed tree`);
+    return range;
+  }
+
+  /** The newest signed checkpoint (block). */
+  latest(): StoredCheckpoint {
+    return this.head;
+  }
+
+  get size(): number {
+    return this.head.size;
+  }
+
+  /** Entries waiting for a block (for metrics and back-pressure). */
+  get queueDepth(): number {
+    return this.queued;
+  }
+
+  /** Records an entry; resolves once a durable block with a signed checkpoint covers it. */
+  async append(type: EntryType, body: JsonObject): Promise<Appended> {
+    return (await this.appendAll([{ type, body }]))[0] as Appended;
+  }
+
+  /** Records several entries in order, all in one block or none of them. */
+  appendAll(items: readonly { type: EntryType; body: JsonObject }[]): Promise<Appended[]> {
+    if (this.closed) return Promise.reject(new StorageError("CLOSED", "the ledger is shutting down"));
+    if (items.length === 0 || items.length > this.maxBatch) {
+      return Promise.reject(new ValidationError("INVALID_ARGUMENT", `give between 1 and ${this.maxBatch} entries per call`));
+    }
+    if (this.queued + items.length > this.maxQueue) {
+      return Promise.reject(new OverloadedError(`append queue is full (${this.queued} waiting); retry shortly`));
+    }
+    return new Promise<Appended[]>((resolve, reject) => {
+      this.queue.push({ items, resolve, reject });
+      this.queued += items.length;
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.writing) return;
+    this.writing = (async () => {
+      try {
+        while (this.queue.length > 0) {
+          let n = 0;
+          let take = 0;
+          while (take < this.queue.length && n + (this.queue[take] as Pending).items.length <= this.maxBatch) {
+            n += (this.queue[take] as Pending).items.length;
+            take++;
+          }
+          this.queued -= n;
+          await this.writeBlock(this.queue.splice(0, take));
+        }
+      } finally {
+        this.writing = undefined;
+      }
+    })();
+  }
+
+  private async writeBlock(batch: Pending[]): Promise<void> {
+    const range = this.range.clone();
+    let prev = this.prev;
+    const time = new Date(Math.max(this.clock.now().getTime(), this.lastTime));
+    const iso = time.toISOString();
+    const entries: BlockWrite["entries"][number][] = [];
+    const nodes: BlockWrite["nodes"][number][] = [];
+    const digests: BlockWrite["digests"][number][] = [];
+    const ids: BlockWrite["ids"][number][] = [];
+    const onNode = (level: number, index: number, hash: Uint8Array) => nodes.push({ level, index, hash });
+    const accepted: { p: Pending; done: Appended[] }[] = [];
+    for (const p of batch) {
+      // Canonicalise and size-check the whole group before touching the range, so a
+      // refused group leaves no trace. prev has a fixed length, so the check is exact.
+      let bodies: string[];
+      try {
+        bodies = p.items.map((it, i) => {
+          const json = canonicalJson(it.body);
+          const entry: Entry = { v: 1, index: range.size + i, prev: GENESIS_PREV, time: iso, type: it.type, body: it.body };
+          encodeEntryWithBody(entry, json);
+          return json;
+        });
+      } catch (e) {
+        p.reject(e);
+        continue;
+      }
+      const done: Appended[] = [];
+      p.items.forEach((it, i) => {
+        const entry: Entry = { v: 1, index: range.size, prev, time: iso, type: it.type, body: it.body };
+        const data = encodeEntryWithBody(entry, bodies[i] as string);
+        const leafHash = hashLeaf(data);
+        entries.push({ index: entry.index, data });
+        const digest = entryDigest(entry);
+        if (digest) digests.push({ sha256: fromHex(digest), index: entry.index });
+        ids.push({ id: leafHash.subarray(0, EVIDENCE_ID_BYTES), index: entry.index });
+        range.append(leafHash, onNode);
+        prev = toHex(leafHash);
+        done.push({ index: entry.index, leafHash, evidenceId: evidenceIdFromLeafHash(leafHash), entry, data, block: this.head });
+      });
+      accepted.push({ p, done });
+    }
+    if (accepted.length === 0) return;
+    const checkpoint: StoredCheckpoint = {
+      blockHeight: this.head.blockHeight + 1,
+      size: range.size,
+      time: iso,
+      note: this.key.signCheckpoint({ origin: this.key.origin, size: range.size, root: range.root() }),
+    };
+    try {
+      await this.store.appendBlock({ entries, nodes, digests, ids, checkpoint });
+    } catch (e) {
+      const err = e instanceof AppError ? e : new StorageError("STORAGE_FAILURE", "ledger write failed", { cause: e });
+      for (const a of accepted) a.p.reject(err);
+      return;
+    }
+    this.range = range;
+    this.prev = prev;
+    this.head = checkpoint;
+    this.lastTime = time.getTime();
+    for (const a of accepted) {
+      for (const d of a.done) d.block = checkpoint;
+      a.p.resolve(a.done);
+    }
+  }
+
+  /** Waits until everything queued so far is written (or refused). */
+  async drain(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /** Stops accepting appends and flushes what is queued. The store stays open (caller owns it). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+
+  private checkSize(size: number, label = "size"): void {
+    if (!Number.isSafeInteger(size) || size < 0) throw new ValidationError("INVALID_SIZE", `${label} must be a non-negative integer`);
+    if (size > this.head.size) {
+      throw new ValidationError("INVALID_SIZE", `${label} ${size} is beyond the current tree size ${this.head.size}`);
+    }
+  }
+
+  async proveInclusion(index: number, size = this.head.size): Promise<Uint8Array[]> {
+    this.checkSize(size);
+    if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
+      throw new ValidationError("INVALID_INDEX", `index must be an integer in [0, ${size})`);
+    }
+    return proveInclusion(index, size, this.store);
+  }
+
+  async proveConsistency(from: number, to: number): Promise<Uint8Array[]> {
+    this.checkSize(to, "to");
+    this.checkSize(from, "from");
+    if (from > to) throw new ValidationError("INVALID_SIZE", "from must not exceed to");
+    if (from === 0) throw new ValidationError("INVALID_SIZE", "a consistency proof needs from >= 1 (every tree is consistent with the empty one)");
+    return proveConsistency(from, to, this.store);
+  }
+
+  async rootAt(size: number): Promise<Uint8Array> {
+    this.checkSize(size);
+    return rootAt(size, this.store);
+  }
+
+  async leafHash(index: number): Promise<Uint8Array> {
+    this.checkSize(index + 1, "index");
+    return (await this.store.getNodes([{ level: 0, index }]))[0] as Uint8Array;
+  }
+
+  get storage(): LedgerStore {
+    return this.store;
+  }
+}
+

@@ -1,0 +1,50 @@
+import { fromUtf8, toHex } from "../core/bytes.js";
+import { formatTlogProof } from "../crypto/tlog-proof.js";
+import type { StoredCheckpoint } from "./ledger-store.js";
+
+/** What every deposit answers (DESIGN §4): court-style fields plus the proof. */
+export interface Receipt {
+  evidenceId: string;
+  index: number;
+  /** Hex RFC 6962 leaf hash of the entry. */
+  txHash: string;
+  /** The block (checkpoint sequence number) that recorded the entry. */
+  blockHeight: number;
+  recordedAt: string;
+  /** The canonical entry JSON, byte for byte the leaf data. */
+  entry: string;
+  /** Signed note of the checkpoint the proof is against. */
+  checkpoint: string;
+  /** Hex inclusion proof against `checkpoint`. */
+  inclusionProof: string[];
+  /** c2sp.org/tlog-proof@v1 text; its `extra` line carries the entry, so it verifies on its own. */
+  tlogProof: string;
+  certificateUrl: string;
+}
+
+export interface ReceiptParts {
+  evidenceId: string;
+  index: number;
+  leafHash: Uint8Array;
+  data: Uint8Array;
+  /** The block that recorded the entry. */
+  recordedIn: StoredCheckpoint;
+  /** The checkpoint the proof is against (the recording block or a newer one). */
+  checkpoint: StoredCheckpoint;
+  proof: readonly Uint8Array[];
+}
+
+export function buildReceipt(p: ReceiptParts): Receipt {
+  return {
+    evidenceId: p.evidenceId,
+    index: p.index,
+    txHash: toHex(p.leafHash),
+    blockHeight: p.recordedIn.blockHeight,
+    recordedAt: p.recordedIn.time,
+    entry: fromUtf8(p.data, "entry"),
+    checkpoint: p.checkpoint.note,
+    inclusionProof: p.proof.map(toHex),
+    tlogProof: formatTlogProof({ extra: p.data, index: p.index, proof: [...p.proof], checkpoint: p.checkpoint.note }),
+    certificateUrl: `/api/v1/evidence/${p.evidenceId}/certificate.pdf`,
+  };
+}

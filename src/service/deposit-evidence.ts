@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { ValidationError } from "../core/errors.js";
+import type { JsonObject } from "../ledger/entry.js";
+import type { Ledger } from "../ledger/ledger.js";
+import type { Receipt } from "../ledger/receipt.js";
+import { receiptForAppended } from "./receipts.js";
+
+const hex64 = /^[0-9a-f]{64}$/;
+
+/** evidence.deposited body (DESIGN §3): the digest is always named `sha256`. */
+export const evidenceInput = z
+  .object({
+    sha256: z.string().regex(hex64, "sha256 must be 64 lowercase hex characters (a SHA-256 digest)"),
+    size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    title: z.string().trim().min(1).max(200).optional(),
+    meta: z.string().regex(hex64, "meta must be a salted SHA-256 commitment, 64 lowercase hex characters").optional(),
+  })
+  .strict();
+
+export type EvidenceInput = z.infer<typeof evidenceInput>;
+
+/** Validates untrusted input into an evidence body, with a precise message on failure. */
+export function parseEvidenceInput(input: unknown): EvidenceInput {
+  const r = evidenceInput.safeParse(input);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue?.path.join(".") || "body";
+  const code = issue?.path[0] === "sha256" ? "INVALID_DIGEST" : "INVALID_ARGUMENT";
+  throw new ValidationError(code, `${path}: ${issue?.message ?? "invalid"}`);
+}
+
+function toBody(e: EvidenceInput): JsonObject {
+  const body: JsonObject = { sha256: e.sha256 };
+  if (e.size !== undefined) body.size = e.size;
+  if (e.title !== undefined) body.title = e.title;
+  if (e.meta !== undefined) body.meta = e.meta;
+  return body;
+}
+
+/** Records one piece of evidence and answers with its receipt once a signed checkpoint covers it. */
+export async function depositEvidence(ledger: Ledger, input: unknown): Promise<Receipt> {
+  const appended = await ledger.append("evidence.deposited", toBody(parseEvidenceInput(input)));
+  return receiptForAppended(ledger, appended);
+}
+
+/** Records many digests in one block (all or none). */
+export async function depositEvidenceBatch(ledger: Ledger, inputs: readonly unknown[]): Promise<Receipt[]> {
+  const items = inputs.map((x, i) => {
+    try {
+      return { type: "evidence.deposited" as const, body: toBody(parseEvidenceInput(x)) };
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError(e.code, `item ${i}: ${e.message}`, { cause: e });
+      throw e;
+    }
+  });
+  const appended = await ledger.appendAll(items);
+  return Promise.all(appended.map((a) => receiptForAppended(ledger, a)));
+}

@@ -1,0 +1,134 @@
+import { toHex } from "../core/bytes.js";
+import { StorageError } from "../core/errors.js";
+import type { BlockWrite, LedgerStore, StoredCheckpoint, StoredEntry } from "../ledger/ledger-store.js";
+import type { NodeId } from "../merkle/node-id.js";
+
+/** In-memory LedgerStore for tests and ephemeral use; passes the same contract suite as LevelDB. */
+export class MemoryLedgerStore implements LedgerStore {
+  private meta = new Map<string, string>();
+  private entries: Uint8Array[] = [];
+  private nodes: Map<number, Uint8Array>[] = [];
+  private checkpoints: StoredCheckpoint[] = [];
+  private digests = new Map<string, number[]>();
+  private ids = new Map<string, number>();
+  private isOpen = false;
+
+  async open(): Promise<void> {
+    this.isOpen = true;
+  }
+
+  async close(): Promise<void> {
+    this.isOpen = false;
+  }
+
+  private check(): void {
+    if (!this.isOpen) throw new StorageError("CLOSED", "store is not open");
+  }
+
+  async getMeta(name: string): Promise<string | undefined> {
+    this.check();
+    return this.meta.get(name);
+  }
+
+  async putMeta(name: string, value: string): Promise<void> {
+    this.check();
+    this.meta.set(name, value);
+  }
+
+  async appendBlock(block: BlockWrite): Promise<void> {
+    this.check();
+    const expected = this.entries.length;
+    block.entries.forEach((e, i) => {
+      if (e.index !== expected + i) throw new StorageError("STORAGE_FAILURE", `entry ${e.index} out of order`);
+    });
+    for (const e of block.entries) this.entries.push(e.data.slice());
+    for (const n of block.nodes) {
+      let level = this.nodes[n.level];
+      if (!level) {
+        level = new Map();
+        this.nodes[n.level] = level;
+      }
+      level.set(n.index, n.hash.slice());
+    }
+    for (const d of block.digests) {
+      const k = toHex(d.sha256);
+      const list = this.digests.get(k) ?? [];
+      list.push(d.index);
+      this.digests.set(k, list);
+    }
+    for (const d of block.ids) {
+      const k = toHex(d.id);
+      if (!this.ids.has(k)) this.ids.set(k, d.index);
+    }
+    this.checkpoints.push({ ...block.checkpoint });
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    this.check();
+    return this.checkpoints.at(-1);
+  }
+
+  async getCheckpoint(blockHeight: number): Promise<StoredCheckpoint | undefined> {
+    this.check();
+    return this.checkpoints[blockHeight];
+  }
+
+  async checkpointCovering(index: number): Promise<StoredCheckpoint | undefined> {
+    this.check();
+    let lo = 0;
+    let hi = this.checkpoints.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.checkpoints[mid] as StoredCheckpoint).size > index) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.checkpoints[lo];
+  }
+
+  async *iterateCheckpoints(fromHeight = 0): AsyncIterable<StoredCheckpoint> {
+    this.check();
+    for (let h = fromHeight; h < this.checkpoints.length; h++) yield this.checkpoints[h] as StoredCheckpoint;
+  }
+
+  async getEntry(index: number): Promise<Uint8Array | undefined> {
+    this.check();
+    return this.entries[index];
+  }
+
+  async *iterateEntries(from = 0, limit = Number.POSITIVE_INFINITY): AsyncIterable<StoredEntry> {
+    this.check();
+    const end = Math.min(this.entries.length, from + limit);
+    for (let i = from; i < end; i++) yield { index: i, data: this.entries[i] as Uint8Array };
+  }
+
+  async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    this.check();
+    return ids.map(({ level, index }) => {
+      const h = this.nodes[level]?.get(index);
+      if (!h) throw new StorageError("STORAGE_FAILURE", `missing Merkle node level ${level} index ${index}`);
+      return h;
+    });
+  }
+
+  async *iterateNodes(level: number): AsyncIterable<{ index: number; hash: Uint8Array }> {
+    this.check();
+    const m = this.nodes[level];
+    if (!m) return;
+    for (const index of [...m.keys()].sort((a, b) => a - b)) yield { index, hash: m.get(index) as Uint8Array };
+  }
+
+  async findByDigest(sha256: Uint8Array, limit = 100): Promise<number[]> {
+    this.check();
+    return (this.digests.get(toHex(sha256)) ?? []).slice(0, limit);
+  }
+
+  async findById(id: Uint8Array): Promise<number | undefined> {
+    this.check();
+    return this.ids.get(toHex(id));
+  }
+
+  /** Test hook: overwrite stored bytes to simulate tampering or corruption. */
+  tamperEntry(index: number, data: Uint8Array): void {
+    this.entries[index] = data;
+  }
+}
