@@ -52,7 +52,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
       // help and version are not errors; commander already printed usage problems.
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    process.stderr.write(`${describeError(e)}\n`);
+    const message = describeError(e);
+    if (message) process.stderr.write(`${message}\n`);
     return exitStatusFor(e);
   }
 }

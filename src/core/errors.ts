@@ -41,7 +41,20 @@ export type ErrorCode =
   | "KEY_FILE_MALFORMED"
   | "KEY_FILE_PERMISSIONS"
   | "FILE_UNREADABLE"
-  | "CONFIG_INVALID";
+  | "CONFIG_INVALID"
+  // HTTP API and tokens
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "TOKEN_NOT_FOUND"
+  | "MALFORMED_JSON"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "UPLOAD_INCOMPLETE"
+  | "FILE_MISSING"
+  | "ROUTE_NOT_FOUND"
+  | "RATE_LIMITED"
+  | "SERVER_UNREACHABLE"
+  | "INTERNAL";
 
 export interface ErrorOptions {
   cause?: unknown;

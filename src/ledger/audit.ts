@@ -34,15 +34,41 @@ export async function auditLedger(
   key: LogKey,
   onProgress?: (entries: number) => void,
 ): Promise<AuditReport> {
+  const open: AsyncIterator<unknown>[] = [];
+  const pending: Promise<void>[] = [];
+  try {
+    return await scan(store, key, open, pending, onProgress);
+  } finally {
+    // Leave no read in flight and no iterator open, so the caller can close the store.
+    await Promise.allSettled(pending);
+    await Promise.allSettled(open.map((it) => it.return?.()));
+  }
+}
+
+async function scan(
+  store: LedgerStore,
+  key: LogKey,
+  open: AsyncIterator<unknown>[],
+  pending: Promise<void>[],
+  onProgress?: (entries: number) => void,
+): Promise<AuditReport> {
   const range = CompactRange.empty();
   const storedLevels: AsyncIterator<{ index: number; hash: Uint8Array }>[] = [];
   const checkpoints = store.iterateCheckpoints(0)[Symbol.asyncIterator]();
+  open.push(checkpoints);
   let nextCp = await checkpoints.next();
   let blocks = 0;
   let prev = GENESIS_PREV;
   let expected = 0;
   let nodeProblem: AuditProblem | undefined;
   let lastTime = "";
+
+  const reportEarliest = async (found: AuditProblem): Promise<AuditReport> => {
+    // Node checks run behind the entry scan; an earlier node problem is the first one.
+    await Promise.all(pending);
+    const earlier = nodeProblem && (nodeProblem.index ?? 0) <= (found.index ?? Number.POSITIVE_INFINITY);
+    return report(earlier ? nodeProblem : found);
+  };
 
   const report = (firstProblem?: AuditProblem): AuditReport => ({
     ok: firstProblem === undefined,
@@ -74,12 +100,12 @@ export async function auditLedger(
     return undefined;
   };
 
-  const pending: Promise<void>[] = [];
   const onNode = (level: number, index: number, hash: Uint8Array) => {
     let it = storedLevels[level];
     if (!it) {
       it = store.iterateNodes(level)[Symbol.asyncIterator]();
       storedLevels[level] = it;
+      open.push(it);
     }
     const iter = it;
     pending.push(
@@ -98,7 +124,7 @@ export async function auditLedger(
   let p = await checkCheckpoints();
   if (p) return report(p);
   for await (const { index, data } of store.iterateEntries(0)) {
-    if (index !== expected) return report({ index: expected, problem: `entry ${expected} is missing` });
+    if (index !== expected) return reportEarliest({ index: expected, problem: `entry ${expected} is missing` });
     const tailStart = Math.max(0, data.length - TAIL_BYTES);
     let m: RegExpExecArray | null = null;
     try {
@@ -106,17 +132,24 @@ export async function auditLedger(
     } catch {
       m = null;
     }
-    if (!m) return report({ index, problem: "entry is not a well-formed canonical entry" });
-    if (Number(m[1]) !== index) return report({ index, problem: `entry says index ${m[1]}` });
-    if (m[2] !== prev) return report({ index, problem: "prev does not match the previous entry's leaf hash (broken hash chain)" });
-    if ((m[3] as string) < lastTime) return report({ index, problem: "entry time goes backwards" });
+    if (!m) return reportEarliest({ index, problem: "entry is not a well-formed canonical entry" });
+    if (Number(m[1]) !== index) return reportEarliest({ index, problem: `entry says index ${m[1]}` });
+    if (m[2] !== prev) {
+      const [stored] = index > 0 ? await store.getNodes([{ level: 0, index: index - 1 }]) : [];
+      if (stored && toHex(stored) === m[2]) {
+        return reportEarliest({ index: index - 1, problem: "entry bytes were changed: its hash no longer matches the next entry's prev" });
+      }
+      return reportEarliest({ index, problem: "prev does not match the previous entry's leaf hash (broken hash chain)" });
+    }
+    if ((m[3] as string) < lastTime) return reportEarliest({ index, problem: "entry time goes backwards" });
     lastTime = m[3] as string;
     const leafHash = hashLeaf(data);
     range.append(leafHash, onNode);
     prev = toHex(leafHash);
     expected++;
     if (pending.length >= 4096) {
-      await Promise.all(pending.splice(0));
+      await Promise.all(pending);
+      pending.length = 0;
       if (nodeProblem) return report(nodeProblem);
     }
     if (!nextCp.done && nextCp.value.size <= range.size) {
@@ -125,7 +158,7 @@ export async function auditLedger(
     }
     if (onProgress && (expected & 0xffff) === 0) onProgress(expected);
   }
-  await Promise.all(pending.splice(0));
+  await Promise.all(pending);
   if (nodeProblem) return report(nodeProblem);
   if (!nextCp.done) {
     return report({ blockHeight: nextCp.value.blockHeight, problem: `checkpoint covers ${nextCp.value.size} entries but only ${expected} exist` });

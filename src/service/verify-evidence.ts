@@ -1,0 +1,65 @@
+import { fromHex, utf8 } from "../core/bytes.js";
+import { openCheckpoint } from "../crypto/checkpoint.js";
+import { createVerifier } from "../crypto/note-keys.js";
+import type { Ledger } from "../ledger/ledger.js";
+import type { Receipt } from "../ledger/receipt.js";
+import type { Check } from "../ledger/verify-proof.js";
+import { hashLeaf } from "../merkle/hash.js";
+import { isValidInclusion } from "../merkle/verify.js";
+import { findByDigest } from "./find-evidence.js";
+import { receiptForIndex } from "./receipts.js";
+
+export interface DigestVerification {
+  valid: boolean;
+  sha256: string;
+  matches: Receipt[];
+  checks: Check[];
+}
+
+const verifiers = new WeakMap<Ledger, ReturnType<typeof createVerifier>>();
+
+/**
+ * Is this digest recorded? Each match is proved against the newest signed
+ * checkpoint and the proof is checked before answering, so a `valid: true`
+ * never rests on an unchecked store. "Not found" is a normal answer.
+ */
+export async function verifyDigest(ledger: Ledger, sha256: string): Promise<DigestVerification> {
+  const indices = await findByDigest(ledger, sha256, 20);
+  if (indices.length === 0) {
+    return {
+      valid: false,
+      sha256,
+      matches: [],
+      checks: [{ name: "digest", ok: false, detail: "no entry in the ledger records this SHA-256 digest" }],
+    };
+  }
+  let verifier = verifiers.get(ledger);
+  if (!verifier) {
+    verifier = createVerifier(ledger.key.verifierKey);
+    verifiers.set(ledger, verifier);
+  }
+  const cp = ledger.latest();
+  const signed = openCheckpoint(cp.note, verifier).checkpoint;
+  const matches = await Promise.all(indices.map((i) => receiptForIndex(ledger, i, cp)));
+  const checks: Check[] = [{ name: "digest", ok: true, detail: `recorded in ${matches.length} entr${matches.length === 1 ? "y" : "ies"}` }];
+  checks.push({ name: "checkpoint", ok: true, detail: `signed by the log ${signed.origin} at tree size ${signed.size}` });
+  let valid = true;
+  for (const r of matches) {
+    const ok = isValidInclusion(
+      hashLeaf(utf8(r.entry)),
+      r.index,
+      signed.size,
+      r.inclusionProof.map((h) => fromHex(h, 32)),
+      signed.root,
+    );
+    valid &&= ok;
+    checks.push({
+      name: "inclusion",
+      ok,
+      detail: ok
+        ? `${r.evidenceId}: entry ${r.index}, recorded ${r.recordedAt} in block ${r.blockHeight}, is in the signed tree`
+        : `${r.evidenceId}: the inclusion proof for entry ${r.index} does not verify`,
+    });
+  }
+  return { valid, sha256, matches, checks };
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { fromHex, toHex } from "../../src/core/bytes.js";
+import { openCheckpoint } from "../../src/crypto/checkpoint.js";
+import { createVerifier } from "../../src/crypto/note-keys.js";
+import { GENESIS_PREV, parseEntry } from "../../src/ledger/entry.js";
+import { Ledger } from "../../src/ledger/ledger.js";
+import { hashLeaf } from "../../src/merkle/hash.js";
+import { verifyConsistency, verifyInclusion } from "../../src/merkle/verify.js";
+import { MemoryLedgerStore } from "../../src/storage/memory-store.js";
+import { digest, openTestLedger, testLogKey } from "../helpers/ledger.js";
+
+describe("Ledger", () => {
+  it("starts a new log with a signed size-0 genesis checkpoint", async () => {
+    const { ledger, key } = await openTestLedger();
+    const cp = ledger.latest();
+    expect(cp).toMatchObject({ blockHeight: 0, size: 0 });
+    const opened = openCheckpoint(cp.note, createVerifier(key.verifierKey), key.origin);
+    expect(toHex(opened.checkpoint.root)).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  });
+
+  it("chains entries by prev and answers with a block whose checkpoint covers them", async () => {
+    const { ledger, key } = await openTestLedger();
+    const a = await ledger.append("evidence.deposited", { sha256: digest(1) });
+    const b = await ledger.append("evidence.deposited", { sha256: digest(2) });
+    expect(a.entry.prev).toBe(GENESIS_PREV);
+    expect(b.entry.prev).toBe(toHex(a.leafHash));
+    expect(parseEntry(b.data)).toEqual(b.entry);
+    expect(b.block.size).toBeGreaterThan(b.index);
+    const opened = openCheckpoint(b.block.note, createVerifier(key.verifierKey));
+    verifyInclusion(b.leafHash, b.index, b.block.size, await ledger.proveInclusion(b.index, b.block.size), opened.checkpoint.root);
+  });
+
+  it("group-commits concurrent appends into few blocks with one linear history", async () => {
+    const { ledger, store } = await openTestLedger({ maxBatch: 64 });
+    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => ledger.append("evidence.deposited", { sha256: digest(i) })));
+    const indices = results.map((r) => r.index).sort((x, y) => x - y);
+    expect(indices).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    expect(ledger.latest().blockHeight).toBeLessThan(20);
+    expect(ledger.latest().blockHeight).toBeGreaterThanOrEqual(Math.ceil(500 / 64));
+    let prev = GENESIS_PREV;
+    for (let i = 0; i < 500; i++) {
+      const data = (await store.getEntry(i)) as Uint8Array;
+      expect(parseEntry(data).prev).toBe(prev);
+      prev = toHex(hashLeaf(data));
+    }
+  });
+
+  it("records a group in one block, or refuses all of it", async () => {
+    const { ledger } = await openTestLedger();
+    const group = await ledger.appendAll([
+      { type: "evidence.deposited", body: { sha256: digest(1) } },
+      { type: "evidence.deposited", body: { sha256: digest(2) } },
+    ]);
+    expect(group[0]?.block.blockHeight).toBe(group[1]?.block.blockHeight);
+    await expect(
+      ledger.appendAll([
+        { type: "evidence.deposited", body: { sha256: digest(3) } },
+        { type: "evidence.deposited", body: { sha256: digest(4), title: "x".repeat(70_000) } },
+      ]),
+    ).rejects.toMatchObject({ code: "LEAF_TOO_LARGE" });
+    expect(ledger.size).toBe(2);
+  });
+
+  it("answers OVERLOADED when the queue is full, and CLOSED after close", async () => {
+    const { ledger } = await openTestLedger({ maxQueue: 3, maxBatch: 2 });
+    const ps = Array.from({ length: 6 }, (_, i) => ledger.append("evidence.deposited", { sha256: digest(i) }));
+    const settled = await Promise.allSettled(ps);
+    expect(settled.some((s) => s.status === "rejected" && (s.reason as { code: string }).code === "OVERLOADED")).toBe(true);
+    await ledger.close();
+    await expect(ledger.append("evidence.deposited", { sha256: digest(9) })).rejects.toMatchObject({ code: "CLOSED" });
+  });
+
+  it("proves consistency between any two checkpoints it signed", async () => {
+    const { ledger, key } = await openTestLedger({ maxBatch: 7 });
+    const cps = [];
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(Array.from({ length: 10 + round }, (_, i) => ledger.append("evidence.deposited", { sha256: digest(round * 100 + i) })));
+      cps.push(openCheckpoint(ledger.latest().note, createVerifier(key.verifierKey)).checkpoint);
+    }
+    for (const a of cps) {
+      for (const b of cps) {
+        if (a.size > b.size || a.size === 0) continue;
+        verifyConsistency(a.size, b.size, await ledger.proveConsistency(a.size, b.size), a.root, b.root);
+      }
+    }
+  });
+
+  it("refuses bad proof arguments with codes", async () => {
+    const { ledger } = await openTestLedger();
+    await ledger.append("evidence.deposited", { sha256: digest(1) });
+    await expect(ledger.proveInclusion(1, 1)).rejects.toMatchObject({ code: "INVALID_INDEX" });
+    await expect(ledger.proveInclusion(-1)).rejects.toMatchObject({ code: "INVALID_INDEX" });
+    await expect(ledger.proveInclusion(0, 5)).rejects.toMatchObject({ code: "INVALID_SIZE" });
+    await expect(ledger.proveConsistency(0, 1)).rejects.toMatchObject({ code: "INVALID_SIZE" });
+    await expect(ledger.proveConsistency(1, 0)).rejects.toMatchObject({ code: "INVALID_SIZE" });
+  });
+
+  it("reopens a store and continues the same history", async () => {
+    const store = new MemoryLedgerStore();
+    const first = await openTestLedger({ store });
+    const a = await first.ledger.append("evidence.deposited", { sha256: digest(1) });
+    const again = await Ledger.open({ store, key: first.key, clock: first.clock });
+    const b = await again.append("evidence.deposited", { sha256: digest(2) });
+    expect(b.entry.prev).toBe(toHex(a.leafHash));
+    expect(b.block.blockHeight).toBe(a.block.blockHeight + 1);
+  });
+
+  it("refuses to sign over a store whose head does not match its signed checkpoint", async () => {
+    const store = new MemoryLedgerStore();
+    const { ledger, key, clock } = await openTestLedger({ store });
+    await ledger.append("evidence.deposited", { sha256: digest(1) });
+    // Another key's checkpoint, or a tampered tree, must stop the start.
+    await expect(Ledger.open({ store, key: testLogKey(key.origin, 2), clock })).rejects.toMatchObject({ code: "LEDGER_CORRUPT" });
+    const s2 = new MemoryLedgerStore();
+    const t = await openTestLedger({ store: s2 });
+    await t.ledger.append("evidence.deposited", { sha256: digest(1) });
+    (s2 as unknown as { nodes: Map<number, Uint8Array>[] }).nodes[0]?.set(0, fromHex(digest(7)));
+    await expect(Ledger.open({ store: s2, key: t.key, clock })).rejects.toMatchObject({ code: "LEDGER_CORRUPT" });
+  });
+
+  it("refuses a data directory of another origin", async () => {
+    const store = new MemoryLedgerStore();
+    const { clock } = await openTestLedger({ store });
+    await expect(Ledger.open({ store, key: testLogKey("other.example/log"), clock })).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+  });
+});
