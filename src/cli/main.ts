@@ -5,15 +5,21 @@ import { registerDeposit } from "./commands/deposit.js";
 import { registerKeyAndCheckpoint } from "./commands/key.js";
 import { registerProve } from "./commands/prove.js";
 import { registerServe } from "./commands/serve.js";
+import { registerToken } from "./commands/token.js";
 import { registerVerify } from "./commands/verify.js";
 import { type Config, parseConfig } from "./config.js";
 import { describeError, EXIT, exitStatusFor } from "./output.js";
+import { RemoteClient } from "./remote-client.js";
 
 export interface CliContext {
   /** Config from the environment with --data/--keys applied. */
   config(): Config;
   clock: typeof systemClock;
   randomBytes: typeof secureRandomBytes;
+  /** The environment given to main (settings beyond Config, e.g. the HTTP ones, parse from it). */
+  env: Record<string, string | undefined>;
+  /** A client for --server URL (with --token), or undefined to work on the local data dir. */
+  remote(): RemoteClient | undefined;
 }
 
 export function buildProgram(env: Record<string, string | undefined>): Command {
@@ -21,6 +27,8 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
     .description("Notarize evidence on a verifiable, append-only ledger (RFC 6962 tree, C2SP checkpoints)")
     .addOption(new Option("--data <dir>", "ledger data directory").env("NOTARIUM_DATA_DIR"))
     .addOption(new Option("--keys <dir>", "keys directory").env("NOTARIUM_KEYS_DIR"))
+    .addOption(new Option("--server <url>", "use a running service instead of the local data dir (files are hashed locally, never sent)").env("NOTARIUM_SERVER"))
+    .addOption(new Option("--token <token>", "API token for --server (mediator or admin to deposit)").env("NOTARIUM_TOKEN"))
     .showHelpAfterError("(run notarium --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -32,6 +40,11 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
     },
     clock: systemClock,
     randomBytes: secureRandomBytes,
+    env,
+    remote: () => {
+      const o = program.opts<{ server?: string; token?: string }>();
+      return o.server ? new RemoteClient(o.server, o.token) : undefined;
+    },
   };
   registerServe(program, ctx);
   registerDeposit(program, ctx);
@@ -39,6 +52,7 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
   registerAudit(program, ctx);
   registerKeyAndCheckpoint(program, ctx);
   registerProve(program, ctx);
+  registerToken(program, ctx);
   return program;
 }
 

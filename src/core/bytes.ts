@@ -23,16 +23,25 @@ export function toHex(b: Uint8Array): string {
   return s;
 }
 
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_VALUE["0123456789abcdef".charCodeAt(i)] = i;
+
 /** Strict lowercase hex; `len` is the expected byte length. */
 export function fromHex(s: string, len?: number, label = "hex"): Uint8Array {
-  if (typeof s !== "string" || s.length % 2 !== 0 || !HEX.test(s)) {
-    throw new ValidationError("INVALID_ARGUMENT", `${label}: expected lowercase hex`);
-  }
+  const bad = () => new ValidationError("INVALID_ARGUMENT", `${label}: expected lowercase hex`);
+  if (typeof s !== "string" || s.length % 2 !== 0) throw bad();
   if (len !== undefined && s.length !== len * 2) {
     throw new ValidationError("INVALID_ARGUMENT", `${label}: expected ${len * 2} hex characters, got ${s.length}`);
   }
   const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0, j = 0; i < out.length; i++, j += 2) {
+    const c1 = s.charCodeAt(j);
+    const c2 = s.charCodeAt(j + 1);
+    const hi = c1 < 128 ? (HEX_VALUE[c1] as number) : -1;
+    const lo = c2 < 128 ? (HEX_VALUE[c2] as number) : -1;
+    if (hi < 0 || lo < 0) throw bad();
+    out[i] = (hi << 4) | lo;
+  }
   return out;
 }
 

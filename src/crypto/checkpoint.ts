@@ -1,7 +1,14 @@
 import { assertBytes, fromBase64, toBase64 } from "../core/bytes.js";
 import { ValidationError, VerificationError } from "../core/errors.js";
 import { KEY_TYPE_ED25519, type NoteSigner, type NoteVerifier } from "./note-keys.js";
-import { isNoteSafeString, type Note, parseNote, signNote, type VerifiedNote, verifyNote } from "./signed-note.js";
+import {
+  isNoteSafeString,
+  type Note,
+  parseNote,
+  signNote,
+  type VerifiedNote,
+  verifyNote,
+} from "./signed-note.js";
 
 /**
  * Transparency log checkpoints, c2sp.org/tlog-checkpoint v1.0.0: a signed
@@ -49,7 +56,8 @@ function assertCheckpoint(cp: Checkpoint): void {
     throw malformed("origin must be a non-empty single line");
   }
   if (!isNoteSafeString(cp.origin)) throw malformed("origin contains control characters or invalid UTF-8");
-  if (!Number.isSafeInteger(cp.size) || cp.size < 0) throw malformed("size must be a non-negative safe integer");
+  if (!Number.isSafeInteger(cp.size) || cp.size < 0)
+    throw malformed("size must be a non-negative safe integer");
   assertBytes(cp.root, 32, "root hash");
 }
 
@@ -84,9 +92,13 @@ export function parseCheckpoint(text: string): ParsedCheckpoint {
 
 /** Signs a checkpoint with the log's Ed25519 key, whose name must be the origin (§Signatures). */
 export function signCheckpoint(cp: Checkpoint, logSigner: NoteSigner): string {
-  if (logSigner.type !== KEY_TYPE_ED25519) throw new ValidationError("INVALID_ARGUMENT", "log keys are Ed25519 (0x01)");
+  if (logSigner.type !== KEY_TYPE_ED25519)
+    throw new ValidationError("INVALID_ARGUMENT", "log keys are Ed25519 (0x01)");
   if (logSigner.name !== cp.origin) {
-    throw new ValidationError("ORIGIN_MISMATCH", `log key "${logSigner.name}" does not match origin "${cp.origin}"`);
+    throw new ValidationError(
+      "ORIGIN_MISMATCH",
+      `log key "${logSigner.name}" does not match origin "${cp.origin}"`,
+    );
   }
   return signNote(formatCheckpoint(cp), [logSigner]);
 }
@@ -104,7 +116,10 @@ export function openCheckpoint(
   const note = parseNote(noteText);
   const checkpoint = parseCheckpoint(note.text);
   if (expectedOrigin !== undefined && checkpoint.origin !== expectedOrigin) {
-    throw new VerificationError("ORIGIN_MISMATCH", `checkpoint origin "${checkpoint.origin}" is not "${expectedOrigin}"`);
+    throw new VerificationError(
+      "ORIGIN_MISMATCH",
+      `checkpoint origin "${checkpoint.origin}" is not "${expectedOrigin}"`,
+    );
   }
   const candidates = (Array.isArray(logVerifier) ? logVerifier : [logVerifier]) as readonly NoteVerifier[];
   const logs = candidates.filter((v) => v.name === checkpoint.origin && v.type === KEY_TYPE_ED25519);

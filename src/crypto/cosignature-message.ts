@@ -21,7 +21,10 @@ export interface TimestampedSignature {
 
 function assertTimestamp(timestamp: number): number {
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new ValidationError("INVALID_ARGUMENT", "cosignature timestamp must be a non-negative safe integer");
+    throw new ValidationError(
+      "INVALID_ARGUMENT",
+      "cosignature timestamp must be a non-negative safe integer",
+    );
   }
   return timestamp;
 }
@@ -38,7 +41,8 @@ export function cosignatureMessage(checkpointText: Uint8Array, timestamp: number
 
 /** `timestamped_signature` (§Format): big-endian u64 timestamp, then the Ed25519 signature. */
 export function encodeTimestampedSignature(timestamp: number, signature: Uint8Array): Uint8Array {
-  if (signature.length !== 64) throw new ValidationError("INVALID_ARGUMENT", "Ed25519 signature must be 64 bytes");
+  if (signature.length !== 64)
+    throw new ValidationError("INVALID_ARGUMENT", "Ed25519 signature must be 64 bytes");
   return concatBytes(u64be(assertTimestamp(timestamp)), signature);
 }
 

@@ -66,7 +66,10 @@ export function verifyCosignature(
   parseCheckpoint(checkpointText);
   const sig = typeof signature === "string" ? parseSignatureLine(signature) : signature;
   if (sig.name !== verifier.name || !equalBytes(sig.keyId, verifier.keyId)) {
-    throw new VerificationError("SIGNATURE_INVALID", `signature is from ${sig.name}, not cosigner ${verifier.name}`);
+    throw new VerificationError(
+      "SIGNATURE_INVALID",
+      `signature is from ${sig.name}, not cosigner ${verifier.name}`,
+    );
   }
   if (!verifier.verify(utf8(checkpointText), sig.signature)) {
     throw new VerificationError("SIGNATURE_INVALID", `invalid cosignature from ${verifier.name}`);

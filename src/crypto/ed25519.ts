@@ -10,8 +10,8 @@ ed.hashes.sha512 = sha512;
  * §5.1.7 verification): canonical encodings of R and A, S < L, and small-order
  * public keys rejected (noble `zip215: false` policy). The portable backend
  * checks the cofactored equation, the native (OpenSSL) one the cofactorless
- * equation; RFC 8032 allows either, and they can only differ on signatures
- * whose R carries a small-order component, which only the key holder can make.
+ * equation; RFC 8032 allows either, and they can only differ when R or A
+ * carries a small-order component, which only the key's owner can arrange.
  * A bad signature returns false; malformed arguments (wrong lengths) throw.
  */
 export interface Ed25519 {
@@ -28,7 +28,8 @@ function checkVerifyArgs(signature: Uint8Array, message: Uint8Array, publicKey: 
 
 export const ed25519Portable: Ed25519 = {
   publicKey: (seed) => ed.getPublicKey(assertBytes(seed, 32, "Ed25519 seed")),
-  sign: (message, seed) => ed.sign(assertBytes(message, undefined, "message"), assertBytes(seed, 32, "Ed25519 seed")),
+  sign: (message, seed) =>
+    ed.sign(assertBytes(message, undefined, "message"), assertBytes(seed, 32, "Ed25519 seed")),
   verify(signature, message, publicKey) {
     if (!checkVerifyArgs(signature, message, publicKey)) return false;
     try {
@@ -42,8 +43,38 @@ export const ed25519Portable: Ed25519 = {
 // p = 2^255 - 19 and L = 2^252 + 27742317777372353535851937790883648493, little-endian.
 const P_LE = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0xed : i === 31 ? 0x7f : 0xff));
 const L_LE = Uint8Array.of(
-  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+  0xed,
+  0xd3,
+  0xf5,
+  0x5c,
+  0x1a,
+  0x63,
+  0x12,
+  0x58,
+  0xd6,
+  0x9c,
+  0xf7,
+  0xa2,
+  0xde,
+  0xf9,
+  0xde,
+  0x14,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0,
+  0x10,
 );
 
 /** Little-endian `a < b` for 32-byte values, with the top bit of `a` masked off when `mask`. */
@@ -82,7 +113,24 @@ function isAcceptablePublicKey(pub: Uint8Array): boolean {
 }
 
 // DER wrappers for raw Ed25519 keys (RFC 8410 §7 and §4).
-const PKCS8_PREFIX = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20);
+const PKCS8_PREFIX = Uint8Array.of(
+  0x30,
+  0x2e,
+  0x02,
+  0x01,
+  0x00,
+  0x30,
+  0x05,
+  0x06,
+  0x03,
+  0x2b,
+  0x65,
+  0x70,
+  0x04,
+  0x22,
+  0x04,
+  0x20,
+);
 const SPKI_PREFIX = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00);
 
 /** Ed25519 via OpenSSL: an order of magnitude faster, used on the server's hot paths. */
@@ -96,7 +144,11 @@ export const ed25519Native: Ed25519 | undefined = nodeCrypto
         const id = Buffer.from(seed).toString("hex");
         let k = privCache.get(id);
         if (!k) {
-          k = c.createPrivateKey({ key: Buffer.from(concatBytes(PKCS8_PREFIX, seed)), format: "der", type: "pkcs8" });
+          k = c.createPrivateKey({
+            key: Buffer.from(concatBytes(PKCS8_PREFIX, seed)),
+            format: "der",
+            type: "pkcs8",
+          });
           if (privCache.size > 64) privCache.clear();
           privCache.set(id, k);
         }
@@ -107,7 +159,11 @@ export const ed25519Native: Ed25519 | undefined = nodeCrypto
         let k = pubCache.get(id);
         if (k === undefined) {
           k = isAcceptablePublicKey(pub)
-            ? c.createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, pub)), format: "der", type: "spki" })
+            ? c.createPublicKey({
+                key: Buffer.from(concatBytes(SPKI_PREFIX, pub)),
+                format: "der",
+                type: "spki",
+              })
             : null;
           if (pubCache.size > 1024) pubCache.clear();
           pubCache.set(id, k);
@@ -116,11 +172,17 @@ export const ed25519Native: Ed25519 | undefined = nodeCrypto
       };
       return {
         publicKey(seed) {
-          const der = c.createPublicKey(privateKey(assertBytes(seed, 32, "Ed25519 seed"))).export({ format: "der", type: "spki" });
+          const der = c
+            .createPublicKey(privateKey(assertBytes(seed, 32, "Ed25519 seed")))
+            .export({ format: "der", type: "spki" });
           return new Uint8Array(der.subarray(SPKI_PREFIX.length));
         },
         sign(message, seed) {
-          const sig = c.sign(null, assertBytes(message, undefined, "message"), privateKey(assertBytes(seed, 32, "Ed25519 seed")));
+          const sig = c.sign(
+            null,
+            assertBytes(message, undefined, "message"),
+            privateKey(assertBytes(seed, 32, "Ed25519 seed")),
+          );
           return new Uint8Array(sig);
         },
         verify(signature, message, publicKey) {

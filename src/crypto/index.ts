@@ -1,5 +1,11 @@
 export type { Checkpoint, OpenedCheckpoint, ParsedCheckpoint } from "./checkpoint.js";
-export { formatCheckpoint, openCheckpoint, parseCheckpoint, parseTreeSize, signCheckpoint } from "./checkpoint.js";
+export {
+  formatCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  parseTreeSize,
+  signCheckpoint,
+} from "./checkpoint.js";
 export type { Cosignature } from "./cosignature.js";
 export { cosign, cosignaturesOf, cosignatureTimestamp, verifyCosignature } from "./cosignature.js";
 export type { TimestampedSignature } from "./cosignature-message.js";

@@ -70,7 +70,8 @@ export function isValidKeyName(name: unknown): name is string {
 }
 
 function assertKeyName(name: string): string {
-  if (!isValidKeyName(name)) throw malformed("key name must be non-empty with no spaces, '+' or control characters");
+  if (!isValidKeyName(name))
+    throw malformed("key name must be non-empty with no spaces, '+' or control characters");
   return name;
 }
 
@@ -184,7 +185,11 @@ export function createCosigner(
 }
 
 /** A signer from a `PRIVATE+KEY+…` string, of whichever type it declares. */
-export function createSignerFromKey(skey: string, clock: Clock = systemClock, backend: Ed25519 = ed25519): NoteSigner {
+export function createSignerFromKey(
+  skey: string,
+  clock: Clock = systemClock,
+  backend: Ed25519 = ed25519,
+): NoteSigner {
   const k = parseSignerKey(skey, backend);
   return k.type === KEY_TYPE_COSIGNATURE_V1
     ? createCosigner(k.name, k.seed, clock, backend)
@@ -207,7 +212,9 @@ export function createVerifier(vkey: string | VerifierKey, backend: Ed25519 = ed
     ...base,
     verify(message, signature) {
       const ts = decodeTimestampedSignature(signature);
-      return ts !== undefined && backend.verify(ts.signature, cosignatureMessage(message, ts.timestamp), publicKey);
+      return (
+        ts !== undefined && backend.verify(ts.signature, cosignatureMessage(message, ts.timestamp), publicKey)
+      );
     },
   };
 }

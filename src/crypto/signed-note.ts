@@ -81,7 +81,8 @@ export function assertNoteText(text: string): string {
 export function formatSignatureLine(sig: NoteSignatureFields): string {
   if (!isValidKeyName(sig.name)) throw malformed("invalid key name in signature");
   assertBytes(sig.keyId, 4, "key ID");
-  if (!(sig.signature instanceof Uint8Array) || sig.signature.length === 0) throw malformed("empty signature");
+  if (!(sig.signature instanceof Uint8Array) || sig.signature.length === 0)
+    throw malformed("empty signature");
   return `${SIGNATURE_LINE_PREFIX}${sig.name} ${toBase64(concatBytes(sig.keyId, sig.signature))}\n`;
 }
 
@@ -95,7 +96,8 @@ export function parseSignatureLine(line: string): NoteSignature {
   const name = space < 0 ? body : body.slice(0, space);
   const b64 = space < 0 ? "" : body.slice(space + 1);
   if (!isValidKeyName(name)) throw malformed("invalid key name in signature line");
-  if (body.includes("\n") || !isNoteSafeString(body)) throw malformed("signature line contains control characters");
+  if (body.includes("\n") || !isNoteSafeString(body))
+    throw malformed("signature line contains control characters");
   let raw: Uint8Array;
   try {
     raw = fromBase64(b64, "signature");
@@ -126,7 +128,8 @@ export function parseNote(input: string | Uint8Array): Note {
   const block = s.slice(split + 2);
   if (block.length === 0 || !block.endsWith("\n")) throw malformed("note must end with signature lines");
   const lines = block.slice(0, -1).split("\n");
-  if (lines.length > MAX_NOTE_SIGNATURES) throw malformed(`note has more than ${MAX_NOTE_SIGNATURES} signatures`);
+  if (lines.length > MAX_NOTE_SIGNATURES)
+    throw malformed(`note has more than ${MAX_NOTE_SIGNATURES} signatures`);
   return { text, signatures: lines.map((l) => parseSignatureLine(`${l}\n`)) };
 }
 
@@ -159,7 +162,10 @@ function sameKey(a: NoteVerifier, b: NoteVerifier): boolean {
  * rejects the note (SIGNATURE_INVALID); no verified signature at all is
  * NO_TRUSTED_SIGNATURE.
  */
-export function verifyNote(note: string | Uint8Array | Note, verifiers: readonly NoteVerifier[]): VerifiedNote {
+export function verifyNote(
+  note: string | Uint8Array | Note,
+  verifiers: readonly NoteVerifier[],
+): VerifiedNote {
   const parsed = typeof note === "string" || note instanceof Uint8Array ? parseNote(note) : note;
   const known = new Map<string, NoteVerifier>();
   for (const v of verifiers) {
@@ -182,13 +188,18 @@ export function verifyNote(note: string | Uint8Array | Note, verifiers: readonly
       continue;
     }
     if (!verifier.verify(message, sig.signature)) {
-      throw new VerificationError("SIGNATURE_INVALID", `invalid signature from ${sig.name}+${toHex(sig.keyId)}`, {
-        details: { name: sig.name, keyId: toHex(sig.keyId) },
-      });
+      throw new VerificationError(
+        "SIGNATURE_INVALID",
+        `invalid signature from ${sig.name}+${toHex(sig.keyId)}`,
+        {
+          details: { name: sig.name, keyId: toHex(sig.keyId) },
+        },
+      );
     }
     if (!seen.has(k)) verified.push({ ...sig, verifier });
     seen.add(k);
   }
-  if (verified.length === 0) throw new VerificationError("NO_TRUSTED_SIGNATURE", "no signature from a known key");
+  if (verified.length === 0)
+    throw new VerificationError("NO_TRUSTED_SIGNATURE", "no signature from a known key");
   return { text: parsed.text, verified, unknown };
 }

@@ -1,5 +1,5 @@
 import { toHex } from "../core/bytes.js";
-import { isAppError, ValidationError, VerificationError } from "../core/errors.js";
+import { ValidationError, VerificationError } from "../core/errors.js";
 import { type ParsedCheckpoint, parseCheckpoint } from "./checkpoint.js";
 import { type Cosignature, cosignaturesOf } from "./cosignature.js";
 import {
@@ -61,7 +61,7 @@ export interface PolicyVerifiedCheckpoint {
   cosignatures: PolicyCosignature[];
 }
 
-/** §Overview: the predefined name that makes the quorum require no cosignatures. */
+/** §What is a "policy"?: the predefined name that makes the quorum require no cosignatures. */
 export const QUORUM_NONE = "none";
 
 const WHITESPACE = /[ \t]+/;
@@ -86,7 +86,8 @@ function thresholdOf(g: PolicyGroup): number {
 
 /** Parses a policy file (§Policy file syntax and structure). Every error is MALFORMED_POLICY. */
 export function parsePolicy(text: string): TlogPolicy {
-  if (typeof text !== "string" || !text.endsWith("\n")) throw malformed(0, "every line must end with a newline");
+  if (typeof text !== "string" || !text.endsWith("\n"))
+    throw malformed(0, "every line must end with a newline");
   if (hasForbiddenChars(text)) throw malformed(0, "only tab and newline are allowed as control characters");
   const policy: TlogPolicy = { logs: [], witnesses: [], groups: [], quorum: "" };
   const defined = new Set<string>();
@@ -118,7 +119,9 @@ export function parsePolicy(text: string): TlogPolicy {
     if (keyword === "log") {
       if (args.length < 1 || args.length > 2) throw malformed(n, "expected: log <vkey> [<url>]");
       key(n, args[0] as string, KEY_TYPE_ED25519, "log");
-      policy.logs.push(args.length === 2 ? { vkey: args[0] as string, url: args[1] as string } : { vkey: args[0] as string });
+      policy.logs.push(
+        args.length === 2 ? { vkey: args[0] as string, url: args[1] as string } : { vkey: args[0] as string },
+      );
     } else if (keyword === "witness") {
       if (args.length < 2 || args.length > 3) throw malformed(n, "expected: witness <name> <vkey> [<url>]");
       const [name, vkey, url] = args as [string, string, string | undefined];
@@ -143,7 +146,8 @@ export function parsePolicy(text: string): TlogPolicy {
       if (args.length !== 1) throw malformed(n, "expected: quorum <name>");
       if (quorumSeen) throw malformed(n, "exactly one quorum line is allowed");
       const name = args[0] as string;
-      if (name !== QUORUM_NONE && !defined.has(name)) throw malformed(n, `quorum "${name}" is not defined earlier`);
+      if (name !== QUORUM_NONE && !defined.has(name))
+        throw malformed(n, `quorum "${name}" is not defined earlier`);
       policy.quorum = name;
       quorumSeen = true;
     } else {
@@ -201,7 +205,10 @@ export function verifyCheckpointWithPolicy(
   const note = parseNote(noteText);
   const checkpoint = parseCheckpoint(note.text);
   if (origin !== undefined && checkpoint.origin !== origin) {
-    throw new VerificationError("ORIGIN_MISMATCH", `checkpoint origin "${checkpoint.origin}" is not "${origin}"`);
+    throw new VerificationError(
+      "ORIGIN_MISMATCH",
+      `checkpoint origin "${checkpoint.origin}" is not "${origin}"`,
+    );
   }
   const logs = policy.logs.map((l) => createVerifier(l.vkey)).filter((v) => v.name === checkpoint.origin);
   if (logs.length === 0) {
@@ -213,25 +220,18 @@ export function verifyCheckpointWithPolicy(
     byKey.set(`${v.name}\n${toHex(v.keyId)}`, w.name);
     return v;
   });
-  let verified: ReturnType<typeof verifyNote>;
-  try {
-    verified = verifyNote(note, [...logs, ...witnesses]);
-  } catch (e) {
-    if (isAppError(e) && e.code === "NO_TRUSTED_SIGNATURE") {
-      throw new VerificationError("NO_TRUSTED_SIGNATURE", "checkpoint is not signed by a policy log", { cause: e });
-    }
-    throw e;
-  }
+  // NO_TRUSTED_SIGNATURE when nothing verifies; SIGNATURE_INVALID when a listed key's signature fails.
+  const verified = verifyNote(note, [...logs, ...witnesses]);
   const log = verified.verified.find((s) => s.verifier.type === KEY_TYPE_ED25519);
   if (!log) throw new VerificationError("NO_TRUSTED_SIGNATURE", "checkpoint is not signed by a policy log");
   const cosignatures = cosignaturesOf(verified.verified).map((c) => ({
     ...c,
     witness: byKey.get(`${c.name}\n${toHex(c.signature.keyId)}`) as string,
   }));
-  if (!evaluateQuorum(policy, cosignatures.map((c) => c.witness))) {
-    throw new VerificationError("QUORUM_NOT_MET", "the witness cosignatures do not satisfy the policy quorum", {
-      details: { cosigned: cosignatures.map((c) => c.witness) },
-    });
+  const cosigned = cosignatures.map((c) => c.witness);
+  if (!evaluateQuorum(policy, cosigned)) {
+    const message = "the witness cosignatures do not satisfy the policy quorum";
+    throw new VerificationError("QUORUM_NOT_MET", message, { details: { cosigned } });
   }
   return { checkpoint, note, log, cosignatures };
 }

@@ -73,12 +73,14 @@ function checkCheckpoint(note: string, index: number): ParsedCheckpoint {
 
 /** Formats a proof; `extra`, when given, must be non-empty (no extra data means no `extra` line). */
 export function formatTlogProof(p: TlogProof): string {
-  if (!Number.isSafeInteger(p.index) || p.index < 0) throw malformed("index must be a non-negative safe integer");
+  if (!Number.isSafeInteger(p.index) || p.index < 0)
+    throw malformed("index must be a non-negative safe integer");
   if (p.proof.length > MAX_TLOG_PROOF_HASHES) throw malformed("too many proof hashes");
   const hashes = p.proof.map((h) => `${toBase64(assertBytes(h, 32, "proof hash"))}\n`).join("");
   let extra = "";
   if (p.extra !== undefined) {
-    if (assertBytes(p.extra, undefined, "extra").length === 0) throw malformed("extra data must be non-empty");
+    if (assertBytes(p.extra, undefined, "extra").length === 0)
+      throw malformed("extra data must be non-empty");
     extra = `extra ${toBase64(p.extra)}\n`;
   }
   checkCheckpoint(p.checkpoint, p.index);

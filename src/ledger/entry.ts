@@ -41,30 +41,49 @@ export function isEntryType(t: unknown): t is EntryType {
 
 /** Leaf data for an entry: RFC 8785 canonical JSON, UTF-8. Refuses leaves over 64 KiB. */
 export function encodeEntry(entry: Entry): Uint8Array {
-  return encodeEntryWithBody(entry, canonicalJson(entry.body));
+  const text = entryText(entry, canonicalJson(entry.body));
+  checkLeafSize(utf8Length(text));
+  return utf8(text);
 }
 
 /**
- * The same encoding with the body already canonicalised, so a batch pays for
- * JCS once per entry. The top-level keys are fixed and already in JCS order
- * (body < index < prev < time < type < v), and index, prev, time and type are
- * validated values that need no escaping, so the template is exactly JCS;
- * test/ledger/entry.test.ts checks it against the generic canonicaliser.
+ * The canonical text of an entry whose body is already canonical JSON, so a
+ * batch pays for JCS once per entry. The top-level keys are fixed and already
+ * in JCS order (body < index < prev < time < type < v), and index, prev, time
+ * and type are validated values that need no escaping, so the template is
+ * exactly JCS; test/ledger/entry.test.ts checks it against the generic canonicaliser.
  */
-export function encodeEntryWithBody(entry: Entry, bodyJson: string): Uint8Array {
+export function entryText(entry: Entry, bodyJson: string): string {
   if (!isEntryType(entry.type)) throw new ValidationError("INVALID_ENTRY", `unknown entry type ${String(entry.type)}`);
   if (!isHexDigest(entry.prev) || !ISO_MS.test(entry.time) || !Number.isSafeInteger(entry.index) || entry.index < 0) {
     throw new ValidationError("INVALID_ENTRY", "entry index, prev or time is malformed");
   }
-  const text = `{"body":${bodyJson},"index":${entry.index},"prev":"${entry.prev}","time":"${entry.time}","type":"${entry.type}","v":1}`;
-  const data = utf8(text);
-  if (data.length > MAX_LEAF_BYTES) {
+  return `{"body":${bodyJson},"index":${entry.index},"prev":"${entry.prev}","time":"${entry.time}","type":"${entry.type}","v":1}`;
+}
+
+/** Throws LEAF_TOO_LARGE for a leaf of `n` bytes over the limit. */
+export function checkLeafSize(n: number): void {
+  if (n > MAX_LEAF_BYTES) {
     throw new ValidationError(
       "LEAF_TOO_LARGE",
-      `entry is ${data.length} bytes; a leaf holds at most ${MAX_LEAF_BYTES}: record a digest of large content, not the content`,
+      `entry is ${n} bytes; a leaf holds at most ${MAX_LEAF_BYTES}: record a digest of large content, not the content`,
     );
   }
-  return data;
+}
+
+/** UTF-8 length of a string without encoding it (lone surrogates count as U+FFFD, as TextEncoder writes them). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: 2 UTF-16 units, 4 bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
 }
 
 /**

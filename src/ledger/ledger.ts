@@ -5,7 +5,7 @@ import { CompactRange } from "../merkle/compact-range.js";
 import { hashLeaf } from "../merkle/hash.js";
 import { proveConsistency, proveInclusion, rootAt } from "../merkle/prove.js";
 import { canonicalJson } from "../core/canonical-json.js";
-import { type Entry, type EntryType, encodeEntryWithBody, entryDigest, GENESIS_PREV, type JsonObject } from "./entry.js";
+import { checkLeafSize, type Entry, type EntryType, entryDigest, entryText, utf8Length, GENESIS_PREV, type JsonObject } from "./entry.js";
 import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
@@ -30,6 +30,8 @@ export interface Appended {
   /** The block that recorded the entry, with its signed checkpoint. */
   block: StoredCheckpoint;
 }
+
+const encoder = new TextEncoder();
 
 /** A caller's entries, recorded together in one block or not at all. */
 interface Pending {
@@ -183,35 +185,56 @@ export class Ledger {
   }
 
   private async writeBlock(batch: Pending[]): Promise<void> {
-    const range = this.range.clone();
-    let prev = this.prev;
     const time = new Date(Math.max(this.clock.now().getTime(), this.lastTime));
     const iso = time.toISOString();
+    // Pass 1: canonicalise and size-check every group before touching the tree, so
+    // a refused group leaves no trace. prev has a fixed length, so sizes are exact.
+    const groups: { p: Pending; texts: string[]; lengths: number[] }[] = [];
+    let index = this.range.size;
+    let total = 0;
+    for (const p of batch) {
+      try {
+        const texts: string[] = [];
+        const lengths: number[] = [];
+        for (const it of p.items) {
+          const text = entryText({ v: 1, index: index + texts.length, prev: GENESIS_PREV, time: iso, type: it.type, body: it.body }, canonicalJson(it.body));
+          const n = utf8Length(text);
+          checkLeafSize(n);
+          texts.push(text);
+          lengths.push(n);
+        }
+        groups.push({ p, texts, lengths });
+        index += texts.length;
+        for (const n of lengths) total += n;
+      } catch (e) {
+        p.reject(e);
+      }
+    }
+    if (groups.length === 0) return;
+    // Pass 2: chain and hash. One slab holds every entry of the block: a few
+    // large allocations instead of one per entry keeps the GC out of the way.
+    const slab = new Uint8Array(total);
+    let off = 0;
+    const range = this.range.clone();
+    let prev = this.prev;
     const entries: BlockWrite["entries"][number][] = [];
     const nodes: BlockWrite["nodes"][number][] = [];
     const digests: BlockWrite["digests"][number][] = [];
     const ids: BlockWrite["ids"][number][] = [];
     const onNode = (level: number, index: number, hash: Uint8Array) => nodes.push({ level, index, hash });
     const accepted: { p: Pending; done: Appended[] }[] = [];
-    for (const p of batch) {
-      // Canonicalise and size-check the whole group before touching the range, so a
-      // refused group leaves no trace. prev has a fixed length, so the check is exact.
-      let bodies: string[];
-      try {
-        bodies = p.items.map((it, i) => {
-          const json = canonicalJson(it.body);
-          const entry: Entry = { v: 1, index: range.size + i, prev: GENESIS_PREV, time: iso, type: it.type, body: it.body };
-          encodeEntryWithBody(entry, json);
-          return json;
-        });
-      } catch (e) {
-        p.reject(e);
-        continue;
-      }
+    for (const { p, texts, lengths } of groups) {
       const done: Appended[] = [];
       p.items.forEach((it, i) => {
         const entry: Entry = { v: 1, index: range.size, prev, time: iso, type: it.type, body: it.body };
-        const data = encodeEntryWithBody(entry, bodies[i] as string);
+        // Swap the placeholder prev for the real one (same length). It sits at a fixed
+        // distance from the end, after the body, so the body cannot be mistaken for it.
+        const t = texts[i] as string;
+        const at = t.length - `","time":"${iso}","type":"${it.type}","v":1}`.length - prev.length;
+        const text = `${t.slice(0, at)}${prev}${t.slice(at + prev.length)}`;
+        const data = slab.subarray(off, off + (lengths[i] as number));
+        encoder.encodeInto(text, data);
+        off += data.length;
         const leafHash = hashLeaf(data);
         entries.push({ index: entry.index, data });
         const digest = entryDigest(entry);
@@ -223,7 +246,6 @@ export class Ledger {
       });
       accepted.push({ p, done });
     }
-    if (accepted.length === 0) return;
     const checkpoint: StoredCheckpoint = {
       blockHeight: this.head.blockHeight + 1,
       size: range.size,

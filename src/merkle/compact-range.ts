@@ -31,6 +31,7 @@ export class CompactRange {
   static async load(size: number, reader: HashReader): Promise<CompactRange> {
     const ids = perfectRoots(checkSize(size));
     const hashes = ids.length === 0 ? [] : await readNodes(reader, ids);
+    // Copied because the reader may hand out arrays it keeps using.
     return new CompactRange(
       size,
       hashes.map((h) => h.slice()),

@@ -33,10 +33,11 @@ export async function readNodes(reader: HashReader, ids: readonly NodeId[]): Pro
     );
   }
   hashes.forEach((h, k) => {
-    if (!isHash(h))
+    if (!isHash(h)) {
       throw new StorageError("LEDGER_CORRUPT", "reader returned a malformed hash", {
         details: { ...ids[k] },
       });
+    }
   });
   return hashes;
 }
@@ -60,8 +61,9 @@ export class MemoryHashReader implements HashReader, NodeLookup {
     if (!Number.isSafeInteger(level) || level < 0 || level > 63) {
       throw new ValidationError("INVALID_ARGUMENT", "level: expected an integer in [0, 63]");
     }
-    if (!Number.isSafeInteger(index) || index < 0)
+    if (!Number.isSafeInteger(index) || index < 0) {
       throw new ValidationError("INVALID_INDEX", "index: expected a safe integer");
+    }
     if (!isHash(hash)) throw new ValidationError("INVALID_ARGUMENT", "hash: expected 32 bytes");
     let map = this.#levels[level];
     if (map === undefined) {

@@ -19,8 +19,9 @@ nodeScratch[0] = 0x01;
 
 /** MTH({d}) = SHA-256(0x00 || d), the leaf hash of RFC 6962 §2.1. */
 export function hashLeaf(data: Uint8Array): Uint8Array {
-  if (!(data instanceof Uint8Array))
+  if (!(data instanceof Uint8Array)) {
     throw new ValidationError("INVALID_ARGUMENT", "leaf data: expected Uint8Array");
+  }
   if (data.length > SCRATCH_LEAF_MAX) {
     const buf = new Uint8Array(data.length + 1);
     buf.set(data, 1);

@@ -11,7 +11,8 @@ import { checkIndex, checkSize, checkSizes } from "./validate.js";
  * single "ephemeral" node on the ragged right edge of the tree: it has no
  * stored hash and is rebuilt by hashing them right to left, exactly as MTH
  * splits an incomplete tree (RFC 9162 §2.1.1). It takes the place of that run
- * in the proof. Every other id is a proof element as it is.
+ * in the proof (a run of one is just a perfect right sibling). Every other id
+ * is a proof element as it is.
  */
 export interface ProofPlan {
   readonly ids: readonly NodeId[];

@@ -7,16 +7,18 @@ function isCount(n: unknown): n is number {
 }
 
 export function checkSize(size: unknown, label = "size"): number {
-  if (!isCount(size))
+  if (!isCount(size)) {
     throw new ValidationError("INVALID_SIZE", `${label}: expected a non-negative safe integer`);
+  }
   return size;
 }
 
 /** Validates `size` and then that `index` names one of its leaves. */
 export function checkIndex(index: unknown, size: unknown): number {
   const n = checkSize(size);
-  if (!isCount(index))
+  if (!isCount(index)) {
     throw new ValidationError("INVALID_INDEX", "index: expected a non-negative safe integer");
+  }
   if (index >= n) throw new ValidationError("INVALID_INDEX", `index ${index} is not below tree size ${n}`);
   return index;
 }

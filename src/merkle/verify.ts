@@ -14,14 +14,16 @@ import { checkIndex, checkSizes } from "./validate.js";
  */
 
 function assertRoot(root: unknown, label: string): asserts root is Uint8Array {
-  if (!(root instanceof Uint8Array))
+  if (!(root instanceof Uint8Array)) {
     throw new ValidationError("INVALID_ARGUMENT", `${label}: expected Uint8Array`);
+  }
 }
 
 /** The proof must have exactly the expected length before any hashing (RFC 9162 §2.1.3.2, §2.1.4.2). */
 function checkProof(proof: unknown, expected: number): asserts proof is readonly Uint8Array[] {
-  if (!Array.isArray(proof))
+  if (!Array.isArray(proof)) {
     throw new ValidationError("MALFORMED_PROOF", "proof: expected an array of hashes");
+  }
   if (proof.length !== expected) {
     throw new VerificationError("PROOF_INVALID", `proof has ${proof.length} hashes, expected ${expected}`, {
       details: { expected, actual: proof.length },

@@ -7,8 +7,9 @@ import type { NodeId } from "../merkle/node-id.js";
 
 /*
  * Key layout (binary keys, big-endian integers so byte order is numeric order):
- *   'e' u64 index              -> entry bytes (leaf data)
- *   'n' u8 level u64 index     -> 32-byte hash of a perfect subtree
+ *   'e' u64 index              -> leaf hash (32 bytes) || entry bytes (leaf data)
+ *   'n' u8 level u64 index     -> 32-byte hash of a perfect subtree, levels >= 1
+ * Level-0 nodes (leaf hashes) live in front of their entry: one put per entry fewer.
  *   'd' sha256[32] u64 index   -> (empty): entries recording that digest
  *   'i' id[10]                 -> u64 index: evidence-ID prefix lookup
  *   'b' u64 blockHeight        -> JSON {size, note, time}
@@ -95,12 +96,51 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async appendBlock(block: BlockWrite): Promise<void> {
-    // A chained batch is several times cheaper per put than the array form.
+    // A chained batch is several times cheaper per put than the array form, and
+    // LevelDB copies each key and value into the batch at put(), so one scratch
+    // buffer serves every key (and every small value) of the block.
     const b = this.db.batch();
-    for (const e of block.entries) b.put(key1(P.entry, e.index), e.data);
-    for (const n of block.nodes) b.put(nodeKey(n.level, n.index), n.hash);
-    for (const d of block.digests) b.put(concatBytes(Uint8Array.of(P.digest), d.sha256, u64be(d.index)), EMPTY);
-    for (const d of block.ids) b.put(concatBytes(Uint8Array.of(P.id), d.id), u64be(d.index));
+    const scratch = new Uint8Array(64);
+    const sv = new DataView(scratch.buffer);
+    const leaves = new Map<number, Uint8Array>();
+    for (const n of block.nodes) {
+      if (n.level === 0) {
+        leaves.set(n.index, n.hash);
+        continue;
+      }
+      scratch[0] = P.node;
+      scratch[1] = n.level;
+      sv.setBigUint64(2, BigInt(n.index));
+      b.put(scratch.subarray(0, 10), n.hash);
+    }
+    // One slab for every entry value of the block rather than one allocation each.
+    let total = 0;
+    for (const e of block.entries) total += 32 + e.data.length;
+    const slab = new Uint8Array(total);
+    let off = 0;
+    for (const e of block.entries) {
+      const leaf = leaves.get(e.index);
+      if (!leaf) throw new StorageError("STORAGE_FAILURE", `entry ${e.index} comes without its leaf hash`);
+      const value = slab.subarray(off, off + 32 + e.data.length);
+      off += value.length;
+      value.set(leaf);
+      value.set(e.data, 32);
+      scratch[0] = P.entry;
+      sv.setBigUint64(1, BigInt(e.index));
+      b.put(scratch.subarray(0, 9), value);
+    }
+    for (const d of block.digests) {
+      scratch[0] = P.digest;
+      scratch.set(d.sha256, 1);
+      sv.setBigUint64(33, BigInt(d.index));
+      b.put(scratch.subarray(0, 41), EMPTY);
+    }
+    for (const d of block.ids) {
+      scratch[0] = P.id;
+      scratch.set(d.id, 1);
+      sv.setBigUint64(11, BigInt(d.index));
+      b.put(scratch.subarray(0, 1 + d.id.length), scratch.subarray(11, 19));
+    }
     const c = block.checkpoint;
     b.put(key1(P.block, c.blockHeight), encodeCheckpoint(c));
     b.put(key1(P.size, c.size), u64be(c.blockHeight));
@@ -139,14 +179,14 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async getEntry(index: number): Promise<Uint8Array | undefined> {
-    return this.get(key1(P.entry, index));
+    return (await this.get(key1(P.entry, index)))?.subarray(32);
   }
 
   async *iterateEntries(from = 0, limit = Number.POSITIVE_INFINITY): AsyncIterable<StoredEntry> {
     const opts = { gte: key1(P.entry, from), lte: key1(P.entry, Number.MAX_SAFE_INTEGER), highWaterMarkBytes: 1 << 20 };
     let n = 0;
     for await (const [k, v] of this.db.iterator(Number.isFinite(limit) ? { ...opts, limit } : opts)) {
-      yield { index: readU64be(k, 1), data: view(v) };
+      yield { index: readU64be(k, 1), data: view(v).subarray(32) };
       if (++n >= limit) return;
     }
   }
@@ -155,20 +195,26 @@ export class LevelLedgerStore implements LedgerStore {
     if (ids.length === 0) return [];
     let values: (Uint8Array | undefined)[];
     try {
-      values = await this.db.getMany(ids.map((id) => nodeKey(id.level, id.index)));
+      values = await this.db.getMany(ids.map((id) => (id.level === 0 ? key1(P.entry, id.index) : nodeKey(id.level, id.index))));
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
     }
     return values.map((v, i) => {
-      if (v === undefined || v.length !== 32) {
-        const id = ids[i] as NodeId;
+      const id = ids[i] as NodeId;
+      if (v === undefined || (id.level === 0 ? v.length < 32 : v.length !== 32)) {
         throw new StorageError("LEDGER_CORRUPT", `Merkle node level ${id.level} index ${id.index} is missing or damaged`);
       }
-      return view(v);
+      return view(v).subarray(0, 32);
     });
   }
 
   async *iterateNodes(level: number): AsyncIterable<{ index: number; hash: Uint8Array }> {
+    if (level === 0) {
+      for await (const [k, v] of this.db.iterator({ gte: key1(P.entry, 0), lte: key1(P.entry, Number.MAX_SAFE_INTEGER), highWaterMarkBytes: 1 << 20 })) {
+        yield { index: readU64be(k, 1), hash: view(v).subarray(0, 32) };
+      }
+      return;
+    }
     for await (const [k, v] of this.db.iterator({ gte: nodeKey(level, 0), lte: nodeKey(level, Number.MAX_SAFE_INTEGER), highWaterMarkBytes: 1 << 20 })) {
       yield { index: readU64be(k, 2), hash: view(v) };
     }

@@ -109,7 +109,9 @@ describe("notarium CLI (real binary)", () => {
     const key = new Uint8Array(9);
     key[0] = 0x65;
     key[8] = 2;
-    await store.raw.put(key, utf8(canonicalJson({ ...e, body: { sha256: "f".repeat(64) } })));
+    // Stored value = leaf hash || entry; change the entry bytes only, as an attacker editing the DB would.
+    const stored = (await store.raw.get(key)) as Uint8Array;
+    await store.raw.put(key, Buffer.concat([stored.subarray(0, 32), utf8(canonicalJson({ ...e, body: { sha256: "f".repeat(64) } }))]));
     await store.close();
     const r = runCli(["audit"], { cwd: dir });
     expect(r.status).toBe(1);

@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { toBase64, toHex } from "../../src/core/bytes.js";
 import { ValidationError, VerificationError } from "../../src/core/errors.js";
-import { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from "../../src/crypto/checkpoint.js";
-import { createCosigner, createSigner, createVerifier, formatVerifierKey } from "../../src/crypto/note-keys.js";
+import {
+  formatCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+} from "../../src/crypto/checkpoint.js";
+import {
+  createCosigner,
+  createSigner,
+  createVerifier,
+  formatVerifierKey,
+} from "../../src/crypto/note-keys.js";
 import { signNote } from "../../src/crypto/signed-note.js";
 import { expectCode, testBytes } from "./helpers.js";
 

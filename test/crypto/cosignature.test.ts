@@ -3,10 +3,20 @@ import { concatBytes, u64be, utf8 } from "../../src/core/bytes.js";
 import { fixedClock } from "../../src/core/clock.js";
 import { VerificationError } from "../../src/core/errors.js";
 import { formatCheckpoint, signCheckpoint } from "../../src/crypto/checkpoint.js";
-import { cosign, cosignaturesOf, cosignatureTimestamp, verifyCosignature } from "../../src/crypto/cosignature.js";
+import {
+  cosign,
+  cosignaturesOf,
+  cosignatureTimestamp,
+  verifyCosignature,
+} from "../../src/crypto/cosignature.js";
 import { cosignatureMessage, encodeTimestampedSignature } from "../../src/crypto/cosignature-message.js";
 import { ed25519Portable } from "../../src/crypto/ed25519.js";
-import { createCosigner, createSigner, createVerifier, formatVerifierKey } from "../../src/crypto/note-keys.js";
+import {
+  createCosigner,
+  createSigner,
+  createVerifier,
+  formatVerifierKey,
+} from "../../src/crypto/note-keys.js";
 import { formatSignatureLine, parseNote, verifyNote } from "../../src/crypto/signed-note.js";
 import { parseTlogProof } from "../../src/crypto/tlog-proof.js";
 import { expectCode, fixture, testBytes } from "./helpers.js";
@@ -33,7 +43,9 @@ describe("the research example", () => {
   it("verifies inside verifyNote with the type 0x04 verifier", () => {
     const v = verifyNote(note, [log, court]);
     expect(v.verified.map((s) => s.name)).toEqual(["evidence.example/log1", "court.example/witness1"]);
-    expect(cosignaturesOf(v.verified).map((c) => [c.name, c.timestamp])).toEqual([["court.example/witness1", 1767225600]]);
+    expect(cosignaturesOf(v.verified).map((c) => [c.name, c.timestamp])).toEqual([
+      ["court.example/witness1", 1767225600],
+    ]);
     expect(verifyNote(note, [court]).verified.map((s) => s.name)).toEqual(["court.example/witness1"]);
   });
 
@@ -50,7 +62,9 @@ describe("cosign / verifyCosignature", () => {
     expect(sig?.signature.subarray(0, 8)).toEqual(u64be(1679315147));
     const message = utf8(`cosignature/v1\ntime 1679315147\n${text}`);
     expect(cosignatureMessage(utf8(text), 1679315147)).toEqual(message);
-    expect(ed25519Portable.verify(sig?.signature.subarray(8) ?? new Uint8Array(), message, witness.publicKey)).toBe(true);
+    expect(
+      ed25519Portable.verify(sig?.signature.subarray(8) ?? new Uint8Array(), message, witness.publicKey),
+    ).toBe(true);
     expect(verifyCosignature(text, line, witnessVerifier)).toBe(1679315147);
     expect(verifyCosignature(text, sig as NonNullable<typeof sig>, witnessVerifier)).toBe(1679315147);
   });
@@ -64,7 +78,11 @@ describe("cosign / verifyCosignature", () => {
 
   it("use the cosigner's clock through the generic NoteSigner interface", () => {
     const note = signCheckpoint(cp, logSigner);
-    const line = formatSignatureLine({ name: witness.name, keyId: witness.keyId, signature: witness.sign(utf8(text)) });
+    const line = formatSignatureLine({
+      name: witness.name,
+      keyId: witness.keyId,
+      signature: witness.sign(utf8(text)),
+    });
     expect(verifyCosignature(text, line, witnessVerifier)).toBe(1767225600);
     expect(verifyNote(note + line, [witnessVerifier]).verified).toHaveLength(1);
   });
@@ -76,14 +94,22 @@ describe("cosign / verifyCosignature", () => {
 
   it("reject a changed timestamp, checkpoint or signer", () => {
     const line = cosign(text, witness, 1767225600);
-    const sig = parseNote(`${text}\n${line}`).signatures[0] as NonNullable<ReturnType<typeof parseNote>["signatures"][0]>;
+    const sig = parseNote(`${text}\n${line}`).signatures[0] as NonNullable<
+      ReturnType<typeof parseNote>["signatures"][0]
+    >;
     const moved = { ...sig, signature: concatBytes(u64be(1767225601), sig.signature.subarray(8)) };
     expectCode(() => verifyCosignature(text, moved, witnessVerifier), "SIGNATURE_INVALID", VerificationError);
     const other = formatCheckpoint({ ...cp, size: 6 });
     expectCode(() => verifyCosignature(other, line, witnessVerifier), "SIGNATURE_INVALID");
-    expectCode(() => verifyNote(`${text}\n${formatSignatureLine(moved)}`, [witnessVerifier]), "SIGNATURE_INVALID");
+    expectCode(
+      () => verifyNote(`${text}\n${formatSignatureLine(moved)}`, [witnessVerifier]),
+      "SIGNATURE_INVALID",
+    );
     const stranger = createCosigner("court.example/w2", testBytes(32, 8));
-    expectCode(() => verifyCosignature(text, cosign(text, stranger, 1), witnessVerifier), "SIGNATURE_INVALID");
+    expectCode(
+      () => verifyCosignature(text, cosign(text, stranger, 1), witnessVerifier),
+      "SIGNATURE_INVALID",
+    );
   });
 
   it("a timestamped signature of the wrong length or beyond 2^53 never verifies", () => {
@@ -91,7 +117,10 @@ describe("cosign / verifyCosignature", () => {
     expect(witnessVerifier.verify(utf8(text), sig.subarray(0, 71))).toBe(false);
     const huge = concatBytes(Uint8Array.of(0x80, 0, 0, 0, 0, 0, 0, 5), sig.subarray(8));
     expect(witnessVerifier.verify(utf8(text), huge)).toBe(false);
-    expectCode(() => cosignatureTimestamp({ name: "w", keyId: testBytes(4), signature: huge }), "MALFORMED_NOTE");
+    expectCode(
+      () => cosignatureTimestamp({ name: "w", keyId: testBytes(4), signature: huge }),
+      "MALFORMED_NOTE",
+    );
   });
 
   it("refuse bad inputs", () => {

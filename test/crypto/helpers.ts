@@ -3,7 +3,11 @@ import { expect } from "vitest";
 import { type AppError, type ErrorCode, isAppError } from "../../src/core/errors.js";
 
 /** Runs `fn`, which must throw an AppError with `code` (and of class `cls`, when given). */
-export function expectCode(fn: () => unknown, code: ErrorCode, cls?: abstract new (...args: never[]) => AppError): AppError {
+export function expectCode(
+  fn: () => unknown,
+  code: ErrorCode,
+  cls?: abstract new (...args: never[]) => AppError,
+): AppError {
   let thrown: unknown;
   try {
     fn();

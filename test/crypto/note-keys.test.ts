@@ -29,9 +29,12 @@ const LOG_VKEY = fixture("c2sp/research-example.log.vkey").trim();
 const WITNESS_VKEY = fixture("c2sp/research-example.witness.vkey").trim();
 
 describe("key names", () => {
-  it.each(["PeterNeumann", "example.com/foo", "evidence.example/log1", "π/κλειδί", "😀", "a#b"])("accepts %j", (n) => {
-    expect(isValidKeyName(n)).toBe(true);
-  });
+  it.each(["PeterNeumann", "example.com/foo", "evidence.example/log1", "π/κλειδί", "😀", "a#b"])(
+    "accepts %j",
+    (n) => {
+      expect(isValidKeyName(n)).toBe(true);
+    },
+  );
 
   it.each([
     "",
@@ -49,7 +52,11 @@ describe("key names", () => {
     "a\ud800b",
   ])("rejects %j", (n) => {
     expect(isValidKeyName(n)).toBe(false);
-    expectCode(() => formatVerifierKey(n, KEY_TYPE_ED25519, new Uint8Array(32)), "MALFORMED_KEY", ValidationError);
+    expectCode(
+      () => formatVerifierKey(n, KEY_TYPE_ED25519, new Uint8Array(32)),
+      "MALFORMED_KEY",
+      ValidationError,
+    );
   });
 });
 
@@ -87,17 +94,22 @@ describe("verifier keys", () => {
   it("reject every truncation and every one-character change (as Go's TestNewVerifier)", () => {
     for (let i = 0; i <= PETER_VKEY.length; i++) {
       for (let j = i + 1; j <= PETER_VKEY.length; j++) {
-        if (i !== 0 || j !== PETER_VKEY.length) expectCode(() => parseVerifierKey(PETER_VKEY.slice(i, j)), "MALFORMED_KEY");
+        if (i !== 0 || j !== PETER_VKEY.length)
+          expectCode(() => parseVerifierKey(PETER_VKEY.slice(i, j)), "MALFORMED_KEY");
       }
     }
     for (let i = 0; i < PETER_VKEY.length; i++) {
-      const bumped = PETER_VKEY.slice(0, i) + String.fromCharCode(PETER_VKEY.charCodeAt(i) + 1) + PETER_VKEY.slice(i + 1);
+      const bumped =
+        PETER_VKEY.slice(0, i) + String.fromCharCode(PETER_VKEY.charCodeAt(i) + 1) + PETER_VKEY.slice(i + 1);
       expectCode(() => parseVerifierKey(bumped), "MALFORMED_KEY");
     }
   });
 
   it.each([
-    ["wrong key length, adjusted ID", "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY=="],
+    [
+      "wrong key length, adjusted ID",
+      "PeterNeumann+cc469956+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TWBADKEY==",
+    ],
     ["unknown type, adjusted ID", "PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"],
     ["uppercase key ID", "PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"],
     ["over-padded base64", "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop=="],
@@ -133,11 +145,13 @@ describe("signer keys", () => {
   it("reject every truncation and every one-character change (as Go's TestNewSigner)", () => {
     for (let i = 0; i <= PETER_SKEY.length; i++) {
       for (let j = i + 1; j <= PETER_SKEY.length; j++) {
-        if (i !== 0 || j !== PETER_SKEY.length) expectCode(() => parseSignerKey(PETER_SKEY.slice(i, j)), "MALFORMED_KEY");
+        if (i !== 0 || j !== PETER_SKEY.length)
+          expectCode(() => parseSignerKey(PETER_SKEY.slice(i, j)), "MALFORMED_KEY");
       }
     }
     for (let i = 0; i < PETER_SKEY.length; i++) {
-      const bumped = PETER_SKEY.slice(0, i) + String.fromCharCode(PETER_SKEY.charCodeAt(i) + 1) + PETER_SKEY.slice(i + 1);
+      const bumped =
+        PETER_SKEY.slice(0, i) + String.fromCharCode(PETER_SKEY.charCodeAt(i) + 1) + PETER_SKEY.slice(i + 1);
       expectCode(() => parseSignerKey(bumped), "MALFORMED_KEY");
     }
   });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { concatBytes, toHex, utf8 } from "../../src/core/bytes.js";
 import { ValidationError, VerificationError } from "../../src/core/errors.js";
-import { createSigner, createSignerFromKey, createVerifier, formatVerifierKey } from "../../src/crypto/note-keys.js";
+import {
+  createSigner,
+  createSignerFromKey,
+  createVerifier,
+  formatVerifierKey,
+} from "../../src/crypto/note-keys.js";
 import { formatNote, parseNote, signNote, verifyNote } from "../../src/crypto/signed-note.js";
 import { expectCode, testBytes } from "./helpers.js";
 
@@ -9,7 +14,8 @@ import { expectCode, testBytes } from "./helpers.js";
 const PETER_VKEY = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 const PETER_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 const ENOCH_VKEY = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop";
-const TEXT = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+const TEXT =
+  "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
 const PETER_SIG =
   "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 const ENOCH_SIG =
@@ -40,7 +46,9 @@ describe("parseNote / formatNote", () => {
 
   it("split at the last blank line, so the text may contain blank lines", () => {
     const n = parseNote(QUASIMODO);
-    expect(n.text).toBe("Ognuno sta solo sul cuor della terra\ntrafitto da un raggio di sole:\n\ned è subito sera.\n");
+    expect(n.text).toBe(
+      "Ognuno sta solo sul cuor della terra\ntrafitto da un raggio di sole:\n\ned è subito sera.\n",
+    );
     expect(n.signatures).toHaveLength(1);
     expect(n.signatures[0]?.name).toBe("quasimodo.example/salvatore");
     expect(toHex(n.signatures[0]?.keyId ?? new Uint8Array())).toBe("367ba04b");
@@ -66,7 +74,10 @@ describe("parseNote / formatNote", () => {
     ["a tab", `a\tb\n\n${PETER_SIG}`],
     ["a carriage return", `${TEXT}\n${PETER_SIG.slice(0, -1)}\r\n`],
     ["a lone surrogate", `\ud800${TEXT}\n${PETER_SIG}`],
-    ["a space in the key name", `${TEXT}\n— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`],
+    [
+      "a space in the key name",
+      `${TEXT}\n— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n`,
+    ],
     ["a line after the signatures", `${TEXT}\n${PETER_SIG}Unexpected line.\n`],
     ["a hyphen instead of an em dash", `${TEXT}\n-${PETER_SIG.slice(1)}`],
     ["two spaces before the signature", `${TEXT}\n${PETER_SIG.replace(" x08go", "  x08go")}`],
@@ -80,7 +91,10 @@ describe("parseNote / formatNote", () => {
   });
 
   it("reject bytes that are not UTF-8", () => {
-    expectCode(() => parseNote(concatBytes(Uint8Array.of(0xff), utf8(`${TEXT}\n${PETER_SIG}`))), "MALFORMED_NOTE");
+    expectCode(
+      () => parseNote(concatBytes(Uint8Array.of(0xff), utf8(`${TEXT}\n${PETER_SIG}`))),
+      "MALFORMED_NOTE",
+    );
   });
 
   it("refuse to format what it would not parse", () => {
@@ -88,7 +102,10 @@ describe("parseNote / formatNote", () => {
     expectCode(() => formatNote({ text: "no newline", signatures: [sig] }), "MALFORMED_NOTE");
     expectCode(() => formatNote({ text: TEXT, signatures: [] }), "MALFORMED_NOTE");
     expectCode(() => formatNote({ text: TEXT, signatures: [{ ...sig, name: "a b" }] }), "MALFORMED_NOTE");
-    expectCode(() => formatNote({ text: TEXT, signatures: [{ ...sig, signature: new Uint8Array(0) }] }), "MALFORMED_NOTE");
+    expectCode(
+      () => formatNote({ text: TEXT, signatures: [{ ...sig, signature: new Uint8Array(0) }] }),
+      "MALFORMED_NOTE",
+    );
   });
 });
 
@@ -110,7 +127,11 @@ describe("signNote / verifyNote", () => {
   });
 
   it("reject a note with no signature from a known key", () => {
-    expectCode(() => verifyNote(`${TEXT}\n${PETER_SIG}${ENOCH_SIG}`, []), "NO_TRUSTED_SIGNATURE", VerificationError);
+    expectCode(
+      () => verifyNote(`${TEXT}\n${PETER_SIG}${ENOCH_SIG}`, []),
+      "NO_TRUSTED_SIGNATURE",
+      VerificationError,
+    );
     expectCode(() => verifyNote(QUASIMODO, [peter, enoch]), "NO_TRUSTED_SIGNATURE");
   });
 
@@ -123,10 +144,16 @@ describe("signNote / verifyNote", () => {
   });
 
   it("reject tampered text and a corrupted signature from a known key", () => {
-    expectCode(() => verifyNote(`${TEXT.replace("answer", "Answer")}\n${PETER_SIG}`, [peter]), "SIGNATURE_INVALID");
+    expectCode(
+      () => verifyNote(`${TEXT.replace("answer", "Answer")}\n${PETER_SIG}`, [peter]),
+      "SIGNATURE_INVALID",
+    );
     const b64 = PETER_SIG.indexOf("x08go") + 40;
     const corrupted = `${PETER_SIG.slice(0, b64)}ABCD${PETER_SIG.slice(b64)}`;
-    const e = expectCode(() => verifyNote(`${TEXT}\n${corrupted}${ENOCH_SIG}`, [peter, enoch]), "SIGNATURE_INVALID");
+    const e = expectCode(
+      () => verifyNote(`${TEXT}\n${corrupted}${ENOCH_SIG}`, [peter, enoch]),
+      "SIGNATURE_INVALID",
+    );
     expect(e).toBeInstanceOf(VerificationError);
     expect(e.details).toEqual({ name: "PeterNeumann", keyId: "c74f20a3" });
   });

@@ -3,7 +3,13 @@ import { utf8 } from "../../src/core/bytes.js";
 import { ValidationError, VerificationError } from "../../src/core/errors.js";
 import { formatCheckpoint, signCheckpoint } from "../../src/crypto/checkpoint.js";
 import { cosign } from "../../src/crypto/cosignature.js";
-import { createCosigner, createSigner, formatVerifierKey, type NoteSigner } from "../../src/crypto/note-keys.js";
+import {
+  type CosignatureSigner,
+  createCosigner,
+  createSigner,
+  formatVerifierKey,
+  type NoteSigner,
+} from "../../src/crypto/note-keys.js";
 import { formatSignatureLine } from "../../src/crypto/signed-note.js";
 import {
   evaluateQuorum,
@@ -18,6 +24,7 @@ import { expectCode, fixture, testBytes } from "./helpers.js";
 const vkeyOf = (s: NoteSigner) => formatVerifierKey(s.name, s.type, s.publicKey);
 const log = createSigner("example.com/log", testBytes(32, 1));
 const w = [1, 2, 3, 4, 5, 6].map((i) => createCosigner(`witness${i}.example`, testBytes(32, 10 + i)));
+const [wA, wB, wC] = w as [CosignatureSigner, CosignatureSigner, CosignatureSigner];
 const LOG = vkeyOf(log);
 const W = w.map(vkeyOf);
 
@@ -56,7 +63,12 @@ describe("parsePolicy / formatPolicy", () => {
     ]);
     expect(p.quorum).toBe("X-and-Y");
     const canonical = formatPolicy(p);
-    expect(canonical).toBe(EXAMPLE.replaceAll("\n\n", "\n"));
+    const lines = EXAMPLE.split("\n").filter((l) => l !== "");
+    const order = ["log", "witness", "group", "quorum"];
+    const sorted = lines.sort(
+      (a, b) => order.indexOf(a.split(" ")[0] ?? "") - order.indexOf(b.split(" ")[0] ?? ""),
+    );
+    expect(canonical).toBe(`${sorted.join("\n")}\n`);
     expect(parsePolicy(canonical)).toEqual(p);
   });
 
@@ -89,7 +101,10 @@ describe("parsePolicy / formatPolicy", () => {
     ["a malformed vkey", `log ${LOG.slice(0, -2)}\nquorum none\n`],
     ["a duplicate log key", `log ${LOG}\nlog ${LOG}\nquorum none\n`],
     ["the same witness key under two names", `witness A ${W[0]}\nwitness B ${W[0]}\nquorum A\n`],
-    ["the same witness key with another key name", `witness A ${W[0]}\nwitness B ${vkeyOf({ ...w[0], name: "other" } as NoteSigner)}\nquorum A\n`],
+    [
+      "the same witness key with another key name",
+      `witness A ${W[0]}\nwitness B ${vkeyOf({ ...wA, name: "other" })}\nquorum A\n`,
+    ],
     ["a duplicate name", `witness A ${W[0]}\ngroup A any A\nquorum A\n`],
     ["a witness named none", `witness none ${W[0]}\nquorum none\n`],
     ["a group member none", `witness A ${W[0]}\ngroup G any A none\nquorum G\n`],
@@ -106,7 +121,12 @@ describe("parsePolicy / formatPolicy", () => {
   });
 
   it("refuse to format an invalid policy", () => {
-    const p: TlogPolicy = { logs: [], witnesses: [], groups: [{ name: "G", threshold: 1, members: ["A"] }], quorum: "G" };
+    const p: TlogPolicy = {
+      logs: [],
+      witnesses: [],
+      groups: [{ name: "G", threshold: 1, members: ["A"] }],
+      quorum: "G",
+    };
     expectCode(() => formatPolicy(p), "MALFORMED_POLICY");
   });
 });
@@ -158,17 +178,20 @@ describe("verifyCheckpointWithPolicy", () => {
 
   it("2-of-2, 1-of-2 and none", () => {
     const all = policyOf("group G all A B\nquorum G\n");
-    expect(verifyCheckpointWithPolicy(signed(w[0], w[1]) as string, all).cosignatures.map((c) => c.witness)).toEqual(["A", "B"]);
-    expectCode(() => verifyCheckpointWithPolicy(signed(w[1]) as string, all), "QUORUM_NOT_MET", VerificationError);
+    expect(verifyCheckpointWithPolicy(signed(wA, wB), all).cosignatures.map((c) => c.witness)).toEqual([
+      "A",
+      "B",
+    ]);
+    expectCode(() => verifyCheckpointWithPolicy(signed(wB), all), "QUORUM_NOT_MET", VerificationError);
     const any = policyOf("group G any A B\nquorum G\n");
-    expect(verifyCheckpointWithPolicy(signed(w[1]) as string, any).cosignatures).toHaveLength(1);
-    expectCode(() => verifyCheckpointWithPolicy(signed() as string, any), "QUORUM_NOT_MET");
+    expect(verifyCheckpointWithPolicy(signed(wB), any).cosignatures).toHaveLength(1);
+    expectCode(() => verifyCheckpointWithPolicy(signed(), any), "QUORUM_NOT_MET");
     expect(verifyCheckpointWithPolicy(signed(), policyOf("quorum none\n")).cosignatures).toEqual([]);
   });
 
   it("ignore cosignatures from witnesses not in the policy", () => {
     const any = policyOf("group G any A B\nquorum G\n");
-    expectCode(() => verifyCheckpointWithPolicy(signed(w[2] as never), any), "QUORUM_NOT_MET");
+    expectCode(() => verifyCheckpointWithPolicy(signed(wC), any), "QUORUM_NOT_MET");
   });
 
   it("require a policy log named after the origin, and its signature", () => {
@@ -179,13 +202,22 @@ describe("verifyCheckpointWithPolicy", () => {
     expectCode(() => verifyCheckpointWithPolicy(other, p), "ORIGIN_MISMATCH");
     const impostor = createSigner("example.com/log", testBytes(32, 99));
     expectCode(() => verifyCheckpointWithPolicy(signCheckpoint(cp, impostor), p), "NO_TRUSTED_SIGNATURE");
-    const cosignedOnly = `${text}\n${cosign(text, w[0] as never, 1)}`;
-    expectCode(() => verifyCheckpointWithPolicy(cosignedOnly, policyOf("quorum A\n")), "NO_TRUSTED_SIGNATURE");
+    const cosignedOnly = `${text}\n${cosign(text, wA, 1)}`;
+    expectCode(
+      () => verifyCheckpointWithPolicy(cosignedOnly, policyOf("quorum A\n")),
+      "NO_TRUSTED_SIGNATURE",
+    );
   });
 
   it("reject a bad cosignature from a policy witness", () => {
-    const c = w[0] as (typeof w)[0];
-    const bad = formatSignatureLine({ name: c.name, keyId: c.keyId, signature: c.signAt(utf8("other\n"), 5) });
-    expectCode(() => verifyCheckpointWithPolicy(signCheckpoint(cp, log) + bad, policyOf("quorum none\n")), "SIGNATURE_INVALID");
+    const bad = formatSignatureLine({
+      name: wA.name,
+      keyId: wA.keyId,
+      signature: wA.signAt(utf8("other\n"), 5),
+    });
+    expectCode(
+      () => verifyCheckpointWithPolicy(signCheckpoint(cp, log) + bad, policyOf("quorum none\n")),
+      "SIGNATURE_INVALID",
+    );
   });
 });

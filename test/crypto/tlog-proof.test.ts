@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toBase64, toHex, utf8 } from "../../src/core/bytes.js";
+import { toBase64, utf8 } from "../../src/core/bytes.js";
 import { ValidationError } from "../../src/core/errors.js";
 import { openCheckpoint, signCheckpoint } from "../../src/crypto/checkpoint.js";
 import { verifyCosignature } from "../../src/crypto/cosignature.js";
@@ -46,7 +46,12 @@ describe("formatTlogProof / parseTlogProof", () => {
         `${toBase64(H[1] as Uint8Array)}\n\n${checkpoint}`,
     );
     const parsed = parseTlogProof(text);
-    expect({ extra: parsed.extra, index: parsed.index, proof: parsed.proof, checkpoint: parsed.checkpoint }).toEqual(p);
+    expect({
+      extra: parsed.extra,
+      index: parsed.index,
+      proof: parsed.proof,
+      checkpoint: parsed.checkpoint,
+    }).toEqual(p);
     expect(formatTlogProof(parsed)).toBe(text);
   });
 
@@ -86,7 +91,10 @@ describe("formatTlogProof / parseTlogProof", () => {
   it("refuse to format what it would not parse", () => {
     expectCode(() => formatTlogProof({ index: -1, proof: [], checkpoint }), "MALFORMED_PROOF");
     expectCode(() => formatTlogProof({ index: 4, proof: [], checkpoint }), "MALFORMED_PROOF");
-    expectCode(() => formatTlogProof({ extra: new Uint8Array(0), index: 0, proof: [], checkpoint }), "MALFORMED_PROOF");
+    expectCode(
+      () => formatTlogProof({ extra: new Uint8Array(0), index: 0, proof: [], checkpoint }),
+      "MALFORMED_PROOF",
+    );
     expectCode(() => formatTlogProof({ index: 0, proof: [testBytes(31)], checkpoint }), "INVALID_ARGUMENT");
     expectCode(() => formatTlogProof({ index: 0, proof: [], checkpoint: "junk\n" }), "MALFORMED_PROOF");
   });

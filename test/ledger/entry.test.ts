@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import { utf8 } from "../../src/core/bytes.js";
-import { type Entry, encodeEntry, GENESIS_PREV, MAX_LEAF_BYTES, parseEntry } from "../../src/ledger/entry.js";
+import { type Entry, encodeEntry, GENESIS_PREV, MAX_LEAF_BYTES, parseEntry, utf8Length } from "../../src/ledger/entry.js";
 
 const base: Entry = {
   v: 1,
@@ -50,6 +50,23 @@ describe("ledger entries", () => {
     ];
     for (const s of bad) expect(() => parseEntry(utf8(s)), s).toThrow(expect.objectContaining({ code: "INVALID_ENTRY" }));
     expect(() => parseEntry(Uint8Array.of(0xff, 0xfe))).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+  });
+
+  it("place the real prev even when the body has a field named prev", async () => {
+    const { openTestLedger } = await import("../helpers/ledger.js");
+    const { ledger } = await openTestLedger();
+    await ledger.append("evidence.deposited", { sha256: "ab".repeat(32) });
+    const a = await ledger.append("evidence.deposited", { sha256: "cd".repeat(32), prev: GENESIS_PREV } as never);
+    expect(parseEntry(a.data)).toEqual(a.entry);
+    expect(a.entry.prev).not.toBe(GENESIS_PREV);
+    expect(a.entry.body.prev).toBe(GENESIS_PREV);
+  });
+
+  it("count UTF-8 bytes exactly, including astral characters and lone surrogates", () => {
+    for (const s of ["", "abc", "é", "合同", "😀", "a\ud800b", "\udc00", "x😀y合"]) {
+      expect(utf8Length(s), JSON.stringify(s)).toBe(utf8(s).length);
+    }
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => utf8Length(s) === utf8(s).length));
   });
 
   it("use 64 zeros as the prev of entry 0", () => {

@@ -39,7 +39,10 @@ describe("malformed arguments are ValidationErrors with a precise code", () => {
       expectError(() => consistencyPlan(1, size), ValidationError, "INVALID_SIZE");
       expectError(() => consistencyPlan(size, 4), ValidationError, "INVALID_SIZE");
       expectError(() => verifyConsistency(size, 4, [], root, root), ValidationError, "INVALID_SIZE");
-      await expect(rootAt(size, reader)).rejects.toMatchObject({ name: "ValidationError", code: "INVALID_SIZE" });
+      await expect(rootAt(size, reader)).rejects.toMatchObject({
+        name: "ValidationError",
+        code: "INVALID_SIZE",
+      });
     }
   });
 
@@ -64,7 +67,11 @@ describe("malformed arguments are ValidationErrors with a precise code", () => {
 
   it("a leaf hash that is not 32 bytes is INVALID_ARGUMENT", () => {
     for (const bad of [new Uint8Array(31), new Uint8Array(0), "x"]) {
-      expectError(() => verifyInclusion(bad as Uint8Array, 0, 1, [], root), ValidationError, "INVALID_ARGUMENT");
+      expectError(
+        () => verifyInclusion(bad as Uint8Array, 0, 1, [], root),
+        ValidationError,
+        "INVALID_ARGUMENT",
+      );
     }
   });
 
@@ -72,7 +79,11 @@ describe("malformed arguments are ValidationErrors with a precise code", () => {
     const proof = [leaf, leaf.subarray(0, 31)];
     expectError(() => verifyInclusion(leaf, 0, 3, proof, root), ValidationError, "MALFORMED_PROOF");
     expectError(() => isValidInclusion(leaf, 0, 3, proof, root), ValidationError, "MALFORMED_PROOF");
-    expectError(() => verifyConsistency(3, 4, [leaf, ...proof], root, root), ValidationError, "MALFORMED_PROOF");
+    expectError(
+      () => verifyConsistency(3, 4, [leaf, ...proof], root, root),
+      ValidationError,
+      "MALFORMED_PROOF",
+    );
     const notArray = "proof" as unknown as Uint8Array[];
     expectError(() => verifyInclusion(leaf, 0, 3, notArray, root), ValidationError, "MALFORMED_PROOF");
     expectError(() => verifyConsistency(3, 3, notArray, root, root), ValidationError, "MALFORMED_PROOF");

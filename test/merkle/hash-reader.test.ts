@@ -22,7 +22,9 @@ function syntheticReader(size: number): HashReader {
   return {
     async getNodes(ids) {
       return ids.map((id) => {
-        if (nodeRange(id).end > size) throw new Error(`asked for ${id.level}:${id.index}, outside a tree of ${size}`);
+        if (nodeRange(id).end > size) {
+          throw new Error(`asked for ${id.level}:${id.index}, outside a tree of ${size}`);
+        }
         return hashLeaf(utf8(`${id.level}:${id.index}`));
       });
     },

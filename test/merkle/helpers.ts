@@ -1,7 +1,13 @@
 import { expect } from "vitest";
 import { equalBytes, toHex, utf8 } from "../../src/core/bytes.js";
 import type { AppError } from "../../src/core/errors.js";
-import { CompactRange, type HashReader, hashLeaf, MemoryHashReader, type NodeId } from "../../src/merkle/index.js";
+import {
+  CompactRange,
+  type HashReader,
+  hashLeaf,
+  MemoryHashReader,
+  type NodeId,
+} from "../../src/merkle/index.js";
 
 export interface BuiltTree {
   leaves: Uint8Array[];
@@ -40,7 +46,11 @@ export function countingReader(inner: HashReader): HashReader & { calls: NodeId[
 export const hex = (hashes: readonly Uint8Array[]): string[] => hashes.map(toHex);
 
 /** Byte comparison first (hex is slow in bulk); hex only to show a difference. */
-export function expectSameHashes(got: readonly Uint8Array[], want: readonly Uint8Array[], label: string): void {
+export function expectSameHashes(
+  got: readonly Uint8Array[],
+  want: readonly Uint8Array[],
+  label: string,
+): void {
   const same = got.length === want.length && got.every((h, k) => equalBytes(h, want[k] as Uint8Array));
   if (!same) expect(hex(got), label).toEqual(hex(want));
 }
@@ -63,7 +73,11 @@ export function errorOf(fn: () => unknown): unknown {
 }
 
 /** Asserts `fn` throws an instance of `type` carrying `code` (codes are the contract, messages are not). */
-export function expectError(fn: () => unknown, type: abstract new (...args: never[]) => AppError, code: string): void {
+export function expectError(
+  fn: () => unknown,
+  type: abstract new (...args: never[]) => AppError,
+  code: string,
+): void {
   const e = errorOf(fn);
   expect(e).toBeInstanceOf(type);
   expect((e as AppError).code).toBe(code);

@@ -49,7 +49,13 @@ describe("transparency-dev inclusion vectors", () => {
 
   for (const { file, data: c } of inclusion) {
     it(`${file}: ${c.desc} (${c.wantErr ? "rejected" : "accepted"})`, () => {
-      const args = [bytes(c.leafHash), c.leafIdx as number, c.treeSize as number, proofOf(c.proof), bytes(c.root)] as const;
+      const args = [
+        bytes(c.leafHash),
+        c.leafIdx as number,
+        c.treeSize as number,
+        proofOf(c.proof),
+        bytes(c.root),
+      ] as const;
       expectOutcome(
         c.wantErr,
         () => verifyInclusion(...args),
@@ -64,7 +70,13 @@ describe("transparency-dev consistency vectors", () => {
 
   for (const { file, data: c } of consistency) {
     it(`${file}: ${c.desc} (${c.wantErr ? "rejected" : "accepted"})`, () => {
-      const args = [c.size1 as number, c.size2 as number, proofOf(c.proof), bytes(c.root1), bytes(c.root2)] as const;
+      const args = [
+        c.size1 as number,
+        c.size2 as number,
+        proofOf(c.proof),
+        bytes(c.root1),
+        bytes(c.root2),
+      ] as const;
       expectOutcome(
         c.wantErr,
         () => verifyConsistency(...args),

@@ -1,25 +1,83 @@
+import { join } from "node:path";
 import type { Command } from "commander";
+import { pino } from "pino";
+import { startHttpService } from "../../http/http-service.js";
+import { parseHttpOptions } from "../../http/options.js";
+import { createToken, TokenAuthenticator } from "../../service/tokens.js";
+import { writeFileAtomic } from "../../storage/token-file.js";
 import type { CliContext } from "../main.js";
 import { openLocalLedger } from "../open-local.js";
+import { tokenFileOf } from "./token.js";
+
+export const ADMIN_TOKEN_FILE = "admin.token";
 
 /**
- * `notarium serve`: opens (or creates) the ledger and keys and holds the data
- * directory. The HTTP API is mounted here once it lands (issue 3).
+ * `notarium serve` (what `npm start` runs): opens the ledger and keys,
+ * creates the admin token on first start (printed once, kept in
+ * keys/admin.token, mode 0600), serves the API until SIGTERM or SIGINT, then
+ * drains: no new connections, in-flight deposits answered, the ledger's
+ * queue flushed into a last block, the store closed.
  */
 export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command("serve")
-    .description("start the Notarium service (what npm start runs)")
+    .description("start the Notarium service (what npm start runs); PORT, HOST and NOTARIUM_* variables configure it")
     .action(async () => {
       const config = ctx.config();
+      const options = parseHttpOptions(ctx.env, { maxUploadBytes: config.maxUploadBytes });
+      const logger = pino({ level: config.logLevel, base: { service: "notarium" } });
       const local = await openLocalLedger(config, ctx);
-      if (local.keyCreated) process.stderr.write(`created a new log key for ${local.key.origin} in ${config.keysDir}/\n`);
-      process.stderr.write(`ledger ${local.key.origin}: ${local.ledger.size} entries, block ${local.ledger.latest().blockHeight}\n`);
+      let admin: string | undefined;
+      let service: Awaited<ReturnType<typeof startHttpService>>;
+      try {
+        const tokens = tokenFileOf(config.dataDir);
+        if (!(await tokens.exists())) {
+          admin = (await createToken(tokens, { name: "admin", role: "admin" }, ctx)).token;
+          await writeFileAtomic(join(config.keysDir, ADMIN_TOKEN_FILE), `${admin}\n`, 0o600);
+        }
+        service = await startHttpService(
+          {
+            ledger: local.ledger,
+            tokens: new TokenAuthenticator(tokens, { clock: ctx.clock, recheckMs: options.tokenRecheckMs }),
+            logger,
+            clock: ctx.clock,
+            randomBytes: ctx.randomBytes,
+            options,
+            // Witnesses (NOTARIUM_WITNESS_POLICY) arrive with the docking issue; until then the policy is this log alone.
+          },
+          { port: config.port, host: config.host },
+        );
+      } catch (e) {
+        await local.close();
+        throw e;
+      }
+      const url = config.publicUrl ?? service.url;
+      const out = [
+        `Notarium is serving ${url}  (log ${local.key.origin}, ${local.ledger.size} entries)`,
+        `  API reference  ${url}/api/docs`,
+        ...(local.keyCreated ? [`  created a new log key in ${config.keysDir}/ (back it up: a new key means a new log)`] : []),
+        ...(admin
+          ? [
+              `  first start: created the admin token (shown only this once; also in ${join(config.keysDir, ADMIN_TOKEN_FILE)}, mode 0600):`,
+              `  ${admin}`,
+            ]
+          : []),
+      ];
+      process.stdout.write(`${out.join("\n")}\n`);
+
       await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
+        const stop = (signal: string) => {
+          logger.info({ signal }, "shutting down: draining in-flight requests and the append queue");
+          // A second signal means "now": skip the drain.
+          process.once("SIGINT", () => process.exit(130));
+          process.once("SIGTERM", () => process.exit(143));
+          resolve();
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
       });
+      await service.stop();
       await local.close();
+      logger.info({ size: local.ledger.size, blockHeight: local.ledger.latest().blockHeight }, "stopped");
     });
 }

@@ -1,0 +1,32 @@
+import type { Logger } from "pino";
+import type { Clock, RandomBytes } from "../core/clock.js";
+import type { TlogPolicy } from "../crypto/tlog-policy.js";
+import type { Ledger } from "../ledger/ledger.js";
+import type { Principal } from "../service/tokens.js";
+import type { Metrics } from "./metrics.js";
+import type { HttpOptions } from "./options.js";
+
+/** Checks a bearer token (service/tokens.ts TokenAuthenticator). */
+export interface Authenticator {
+  authenticate(token: string | undefined): Promise<Principal>;
+}
+
+/** Shared, mutable service state that the app reads and the server sets. */
+export interface Lifecycle {
+  /** True once shutdown began: health checks fail and connections close after their answer. */
+  draining: boolean;
+}
+
+/** Everything the HTTP app uses, injected: no globals, no environment. */
+export interface AppDeps {
+  ledger: Ledger;
+  tokens: Authenticator;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  logger: Logger;
+  metrics: Metrics;
+  options: HttpOptions;
+  lifecycle: Lifecycle;
+  /** The trust policy verifiers should use (c2sp.org/tlog-policy); default: this log's key, no witnesses. */
+  policy?: TlogPolicy;
+}

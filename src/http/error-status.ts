@@ -1,0 +1,75 @@
+import {
+  AppError,
+  ConflictError,
+  type ErrorCode,
+  NotFoundError,
+  OverloadedError,
+  ValidationError,
+  VerificationError,
+} from "../core/errors.js";
+
+/**
+ * The one table from error codes to HTTP statuses. Bad input is always a 4xx;
+ * 5xx means the service itself failed (or is overloaded or shutting down).
+ */
+export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID_ARGUMENT: 400,
+  INVALID_DIGEST: 400,
+  INVALID_INDEX: 400,
+  INVALID_SIZE: 400,
+  INVALID_ENTRY: 400,
+  LEAF_TOO_LARGE: 400,
+  MALFORMED_NOTE: 400,
+  MALFORMED_CHECKPOINT: 400,
+  MALFORMED_PROOF: 400,
+  MALFORMED_KEY: 400,
+  MALFORMED_POLICY: 400,
+  MALFORMED_JSON: 400,
+  UPLOAD_INCOMPLETE: 400,
+  FILE_MISSING: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  EVIDENCE_NOT_FOUND: 404,
+  ENTRY_NOT_FOUND: 404,
+  CHECKPOINT_NOT_FOUND: 404,
+  TOKEN_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PROOF_INVALID: 422,
+  SIGNATURE_INVALID: 422,
+  NO_TRUSTED_SIGNATURE: 422,
+  ROOT_MISMATCH: 422,
+  ORIGIN_MISMATCH: 422,
+  QUORUM_NOT_MET: 422,
+  DIGEST_MISMATCH: 422,
+  RATE_LIMITED: 429,
+  STORAGE_FAILURE: 500,
+  LEDGER_CORRUPT: 500,
+  DATA_DIR_LOCKED: 500,
+  KEY_FILE_UNREADABLE: 500,
+  KEY_FILE_MALFORMED: 500,
+  KEY_FILE_PERMISSIONS: 500,
+  FILE_UNREADABLE: 500,
+  CONFIG_INVALID: 500,
+  INTERNAL: 500,
+  SERVER_UNREACHABLE: 502,
+  OVERLOADED: 503,
+  CLOSED: 503,
+};
+
+/** Status for an error: the table first, then the error's class for codes added later. */
+export function statusForError(e: AppError): number {
+  const s = ERROR_STATUS[e.code];
+  if (s !== undefined) return s;
+  if (e instanceof ValidationError) return 400;
+  if (e instanceof NotFoundError) return 404;
+  if (e instanceof ConflictError) return 409;
+  if (e instanceof VerificationError) return 422;
+  if (e instanceof OverloadedError) return 503;
+  return 500;
+}
+

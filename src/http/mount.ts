@@ -1,0 +1,61 @@
+import express, { type Express, type Request, type RequestHandler, type Response } from "express";
+import { AppError } from "../core/errors.js";
+import { requireRole } from "./auth.js";
+import type { AppDeps } from "./deps.js";
+import type { AnyOperation } from "./operation.js";
+import { hashUpload } from "./upload.js";
+import { parseInput } from "./validate.js";
+
+/**
+ * Wires declared operations into express: rate limit (public routes), token
+ * and role, path and query validation, body, handler. Express 5 forwards
+ * rejected promises to the error handler, so no step catches anything.
+ */
+export function mountOperations(app: Express, ops: readonly AnyOperation[], deps: AppDeps, limiter: RequestHandler | undefined): void {
+  const json = express.json({ limit: deps.options.maxJsonBytes, strict: true, type: "application/json" });
+  for (const op of ops) {
+    const chain: RequestHandler[] = [];
+    if (limiter && (op.rateLimited ?? op.roles === undefined)) chain.push(limiter);
+    if (op.roles) chain.push(requireRole(deps.tokens, op.roles));
+    chain.push(async (req, res) => {
+      const params = op.params ? parseInput(op.params, req.params, "path", op.codes) : undefined;
+      const query = op.query ? parseInput(op.query, req.query, "query", op.codes) : undefined;
+      const body = op.body ? parseInput(op.body, await readBody(op, req, res, json, deps), "body", op.codes) : undefined;
+      await op.handle({ params, query, body, principal: res.locals.principal, req, res });
+    });
+    app[op.method](op.path, ...chain);
+  }
+  // A known path with another method: 405 with Allow (and a plain answer to OPTIONS).
+  const methods = new Map<string, string[]>();
+  for (const op of ops) methods.set(op.path, [...(methods.get(op.path) ?? []), op.method.toUpperCase()]);
+  for (const [path, list] of methods) {
+    const allow = [...list, ...(list.includes("GET") ? ["HEAD"] : [])].join(", ");
+    app.all(path, (req, res) => {
+      res.setHeader("Allow", allow);
+      if (req.method === "OPTIONS") {
+        res.status(204).end();
+        return;
+      }
+      throw new AppError("METHOD_NOT_ALLOWED", `${req.method} is not supported here; use ${allow}`);
+    });
+  }
+}
+
+/** JSON, or (where the operation takes uploads) a multipart file hashed into the JSON it stands for. */
+async function readBody(op: AnyOperation, req: Request, res: Response, json: RequestHandler, deps: AppDeps): Promise<unknown> {
+  if (req.is("application/json")) {
+    await new Promise<void>((resolve, reject) => {
+      json(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
+    });
+    return req.body;
+  }
+  if (op.upload && req.is("multipart/form-data")) {
+    const upload = await hashUpload(req, res, { maxBytes: deps.options.maxUploadBytes, fields: op.upload.fields });
+    deps.metrics.uploadBytes.inc({ route: op.path }, upload.size);
+    return op.upload.toBody(upload);
+  }
+  throw new AppError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `send Content-Type: application/json${op.upload ? ' or multipart/form-data with a "file" part' : ""}`,
+  );
+}

@@ -1,0 +1,73 @@
+import type { Request, Response } from "express";
+import type { z } from "zod";
+import type { ErrorCode } from "../core/errors.js";
+import type { Principal, Role } from "../service/tokens.js";
+
+/** A multipart upload, streamed through SHA-256 and never stored. */
+export interface HashedUpload {
+  sha256: string;
+  size: number;
+  /** Text fields sent beside the file part. */
+  fields: Record<string, string>;
+}
+
+export interface UploadSpec {
+  /** Text fields allowed beside the `file` part. */
+  fields: readonly string[];
+  /** The JSON body this upload stands for, validated by the operation's body schema. */
+  toBody(upload: HashedUpload): unknown;
+}
+
+export interface ResponseSpec {
+  description: string;
+  json?: z.ZodType;
+  /** Media type of a text answer, e.g. `text/plain; charset=utf-8`. */
+  text?: string;
+}
+
+export interface HandlerInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+  /** Set on authenticated routes. */
+  principal: Principal | undefined;
+  req: Request;
+  res: Response;
+}
+
+/**
+ * One API operation, declared once: the router, the input validation, the
+ * OpenAPI document and the reference page are all derived from it.
+ */
+export interface Operation<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+  id: string;
+  method: "get" | "post";
+  /** Express path, e.g. `/api/v1/evidence/:id`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Roles allowed (admin always is); absent means public. */
+  roles?: readonly Role[];
+  /** Public routes are rate limited unless this says otherwise. */
+  rateLimited?: boolean;
+  params?: P;
+  query?: Q;
+  /** JSON body schema (also used to validate what an upload stands for). */
+  body?: B;
+  /** Accept multipart/form-data with a `file` part as well as JSON. */
+  upload?: UploadSpec;
+  /** Error code for a bad value of a given input field (defaults in validate.ts). */
+  codes?: Readonly<Record<string, ErrorCode>>;
+  responses: Readonly<Record<number, ResponseSpec>>;
+  handle(input: HandlerInput<P, Q, B>): Promise<void> | void;
+}
+
+export type AnyOperation = Operation<z.ZodType, z.ZodType, z.ZodType>;
+
+/** Keeps each operation's handler typed by its own schemas, then erases them for the route table. */
+export function defineOperation<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
+  op: Operation<P, Q, B>,
+): AnyOperation {
+  return op as unknown as AnyOperation;
+}

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { ValidationError } from "../core/errors.js";
+
+/** HTTP-only settings; the ledger and key settings live in cli/config.ts. */
+export interface HttpOptions {
+  /** Largest multipart upload (the file part), in bytes. */
+  readonly maxUploadBytes: number;
+  /** Largest JSON request body (DESIGN §5: 1 MiB). */
+  readonly maxJsonBytes: number;
+  /** Most digests in one batch call; at most the ledger's block size. */
+  readonly maxBatch: number;
+  /** Per-IP limit on the public endpoints, or false for none. */
+  readonly rateLimit: { readonly windowMs: number; readonly limit: number } | false;
+  /** Origins allowed to call the API from a browser; empty means CORS stays closed. */
+  readonly corsOrigins: readonly string[];
+  /** Express `trust proxy`: set it behind a reverse proxy, so rate limits see client addresses. */
+  readonly trustProxy: boolean | number | string;
+  /** How often, at most, the token file is re-checked for changes (revocations take effect within this). */
+  readonly tokenRecheckMs: number;
+  /** How long shutdown waits for in-flight requests before closing their connections. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
+  maxUploadBytes: 2 * 1024 ** 3,
+  maxJsonBytes: 1024 * 1024,
+  maxBatch: 4096,
+  rateLimit: Object.freeze({ windowMs: 60_000, limit: 1200 }),
+  corsOrigins: Object.freeze([]) as readonly string[],
+  trustProxy: false,
+  tokenRecheckMs: 1000,
+  shutdownTimeoutMs: 15_000,
+});
+
+const envSchema = z.object({
+  NOTARIUM_RATE_LIMIT: z.coerce.number().int().nonnegative().optional(),
+  NOTARIUM_CORS_ORIGINS: z.string().optional(),
+  NOTARIUM_TRUST_PROXY: z.string().optional(),
+});
+
+/**
+ * HTTP settings from the environment (parsed once, by the CLI):
+ * NOTARIUM_RATE_LIMIT (public requests per minute per client, 0 = off),
+ * NOTARIUM_CORS_ORIGINS (comma-separated origins), NOTARIUM_TRUST_PROXY
+ * (`true`, a hop count, or an express trust-proxy list).
+ */
+export function parseHttpOptions(env: Record<string, string | undefined>, base: Partial<HttpOptions> = {}): HttpOptions {
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const r = envSchema.safeParse(clean);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ValidationError("CONFIG_INVALID", `${i?.path.join(".")}: ${i?.message}`);
+  }
+  const e = r.data;
+  const origins = (e.NOTARIUM_CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const o of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) {
+      throw new ValidationError("CONFIG_INVALID", `NOTARIUM_CORS_ORIGINS: "${o}" is not an origin like https://court.example`);
+    }
+  }
+  const proxy = e.NOTARIUM_TRUST_PROXY;
+  const trustProxy = proxy === undefined ? undefined : proxy === "true" ? true : proxy === "false" ? false : /^\d+$/.test(proxy) ? Number(proxy) : proxy;
+  const limit = e.NOTARIUM_RATE_LIMIT;
+  return Object.freeze({
+    ...DEFAULT_HTTP_OPTIONS,
+    ...base,
+    ...(limit === undefined ? {} : { rateLimit: limit === 0 ? false : { windowMs: 60_000, limit } }),
+    ...(origins.length ? { corsOrigins: origins } : {}),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+  });
+}

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { depositEvidence, depositEvidenceBatch, evidenceInput } from "../../service/deposit-evidence.js";
+import { findEvidence } from "../../service/find-evidence.js";
+import type { AppDeps } from "../deps.js";
+import { type AnyOperation, defineOperation } from "../operation.js";
+import { receiptSchema } from "../schemas.js";
+
+const idParams = z.object({ id: z.string().max(64).meta({ examples: ["NTR-7D2K1M9QX4TB3W8E"] }) });
+
+/** Deposits (mediator or admin token) and the public evidence view (DESIGN §4, §5). */
+export function evidenceOperations(deps: AppDeps): AnyOperation[] {
+  const { ledger, metrics } = deps;
+  const batchBody = z.object({ items: z.array(evidenceInput).min(1).max(deps.options.maxBatch) }).strict();
+  return [
+    defineOperation({
+      id: "depositEvidence",
+      method: "post",
+      path: "/api/v1/evidence",
+      tag: "evidence",
+      summary: "Deposit one piece of evidence",
+      description:
+        "Records a SHA-256 digest, sent as JSON or computed here from a multipart `file` part (streamed through SHA-256, never stored; " +
+        `at most ${deps.options.maxUploadBytes} bytes). Answers once a signed checkpoint covers the entry, with the full receipt. ` +
+        "`title` is public and permanent: no personal data. 503 with Retry-After when the append queue is full.",
+      roles: ["mediator"],
+      body: evidenceInput,
+      upload: {
+        fields: ["title", "meta"],
+        toBody: (u) => ({ sha256: u.sha256, size: u.size, ...u.fields }),
+      },
+      responses: { 201: { description: "recorded; the receipt", json: receiptSchema } },
+      async handle({ body, req, res }) {
+        const receipt = await depositEvidence(ledger, body);
+        metrics.deposits.inc({ kind: req.is("multipart/form-data") ? "upload" : "json" });
+        res.status(201).location(`/api/v1/evidence/${receipt.evidenceId}`).json(receipt);
+      },
+    }),
+    defineOperation({
+      id: "depositEvidenceBatch",
+      method: "post",
+      path: "/api/v1/evidence/batch",
+      tag: "evidence",
+      summary: "Deposit many digests in one call",
+      description: `Up to ${deps.options.maxBatch} digests, recorded in one block, all or none; receipts in the order given.`,
+      roles: ["mediator"],
+      body: batchBody,
+      responses: { 201: { description: "recorded; one receipt per item", json: z.object({ receipts: z.array(receiptSchema) }) } },
+      async handle({ body, res }) {
+        const receipts = await depositEvidenceBatch(ledger, body.items);
+        metrics.deposits.inc({ kind: "batch" }, receipts.length);
+        metrics.batchSize.observe(receipts.length);
+        res.status(201).json({ receipts });
+      },
+    }),
+    defineOperation({
+      id: "getEvidence",
+      method: "get",
+      path: "/api/v1/evidence/:id",
+      tag: "evidence",
+      summary: "Public view of a deposit",
+      description: "The entry and its receipt, proved against the newest checkpoint. The ID is checked against the leaf hash it names.",
+      params: idParams,
+      responses: { 200: { description: "the receipt", json: receiptSchema } },
+      async handle({ params, res }) {
+        res.json(await findEvidence(ledger, params.id));
+      },
+    }),
+    defineOperation({
+      id: "getEvidenceProof",
+      method: "get",
+      path: "/api/v1/evidence/:id/proof",
+      tag: "evidence",
+      summary: "Offline receipt (.tlog-proof)",
+      description: "A c2sp.org/tlog-proof that carries the entry and verifies with no network: `notarium verify FILE --proof P --key K`.",
+      params: idParams,
+      responses: { 200: { description: "c2sp.org/tlog-proof text", text: "text/plain; charset=utf-8" } },
+      async handle({ params, res }) {
+        const receipt = await findEvidence(ledger, params.id);
+        res.setHeader("Content-Disposition", `inline; filename="${receipt.evidenceId}.tlog-proof"`);
+        res.type("text/plain; charset=utf-8").send(receipt.tlogProof);
+      },
+    }),
+  ];
+}

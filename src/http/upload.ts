@@ -1,0 +1,111 @@
+import busboy from "busboy";
+import type { Request, Response } from "express";
+import { toHex } from "../core/bytes.js";
+import { AppError, ValidationError } from "../core/errors.js";
+import { createSha256 } from "../crypto/sha256.js";
+import type { HashedUpload } from "./operation.js";
+
+/** Room for multipart boundaries and part headers on top of the file itself. */
+const ENVELOPE_BYTES = 64 * 1024;
+const MAX_FIELD_BYTES = 4096;
+
+const tooLarge = (max: number) =>
+  new AppError("PAYLOAD_TOO_LARGE", `the uploaded file is larger than the limit of ${max} bytes; deposit its SHA-256 digest as JSON instead`);
+
+/**
+ * Streams a multipart/form-data request through SHA-256: the `file` part is
+ * hashed chunk by chunk as it arrives and never buffered or stored, so memory
+ * stays flat whatever its size. Resolves only once the whole form has arrived
+ * intact; an upload cut off mid-stream rejects (UPLOAD_INCOMPLETE), so a
+ * caller can never act on a digest of half a file.
+ */
+export function hashUpload(
+  req: Request,
+  res: Response,
+  opts: { maxBytes: number; fields: readonly string[] },
+): Promise<HashedUpload> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > opts.maxBytes + ENVELOPE_BYTES) {
+    res.setHeader("Connection", "close");
+    return Promise.reject(tooLarge(opts.maxBytes));
+  }
+  return new Promise<HashedUpload>((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({
+        headers: req.headers,
+        limits: { files: 1, fileSize: opts.maxBytes, fields: opts.fields.length, fieldSize: MAX_FIELD_BYTES, parts: opts.fields.length + 1 },
+      });
+    } catch (cause) {
+      reject(new ValidationError("UNSUPPORTED_MEDIA_TYPE", "malformed multipart/form-data content type (missing boundary?)", { cause }));
+      return;
+    }
+    const hash = createSha256();
+    const fields: Record<string, string> = {};
+    let size = 0;
+    let sawFile = false;
+    let fileDone = false;
+    let formDone = false;
+    let settled = false;
+
+    const fail = (e: AppError) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(bb);
+      bb.removeAllListeners();
+      bb.on("error", () => undefined);
+      // Discard the rest of a refused upload until the answer is out, then drop the connection.
+      res.setHeader("Connection", "close");
+      req.resume();
+      reject(e);
+    };
+    const finish = () => {
+      if (settled || !fileDone || !formDone) return;
+      settled = true;
+      resolve({ sha256: toHex(hash.digest()), size, fields });
+    };
+
+    bb.on("file", (name, stream) => {
+      if (name !== "file" || sawFile) {
+        stream.resume();
+        fail(new ValidationError("INVALID_ARGUMENT", `unexpected file part "${name}"; send one part named "file"`));
+        return;
+      }
+      sawFile = true;
+      stream.on("data", (chunk: Uint8Array) => {
+        hash.update(chunk);
+        size += chunk.length;
+      });
+      stream.on("limit", () => fail(tooLarge(opts.maxBytes)));
+      stream.on("end", () => {
+        fileDone = true;
+        finish();
+      });
+    });
+    bb.on("field", (name, value, info) => {
+      if (!opts.fields.includes(name)) {
+        fail(new ValidationError("INVALID_ARGUMENT", `unexpected form field "${name}"; allowed: file${opts.fields.map((f) => `, ${f}`).join("")}`));
+      } else if (info.valueTruncated) {
+        fail(new AppError("PAYLOAD_TOO_LARGE", `form field "${name}" is longer than ${MAX_FIELD_BYTES} bytes`));
+      } else {
+        fields[name] = value;
+      }
+    });
+    const tooMany = () => fail(new ValidationError("INVALID_ARGUMENT", "too many form parts; send one file part and the documented fields"));
+    bb.on("partsLimit", tooMany);
+    bb.on("filesLimit", tooMany);
+    bb.on("fieldsLimit", tooMany);
+    bb.on("error", (cause) => fail(new ValidationError("UPLOAD_INCOMPLETE", `the multipart body is malformed or cut off: ${(cause as Error).message}`, { cause })));
+    bb.on("close", () => {
+      formDone = true;
+      if (!sawFile) fail(new ValidationError("FILE_MISSING", 'the form has no part named "file"'));
+      else finish();
+    });
+    // A client that disconnects mid-upload never completes the request; nothing may be recorded.
+    req.on("close", () => {
+      if (!req.complete) fail(new ValidationError("UPLOAD_INCOMPLETE", "the upload was cut off before it finished"));
+    });
+    req.on("error", (cause) => fail(new ValidationError("UPLOAD_INCOMPLETE", "the upload failed before it finished", { cause })));
+    req.pipe(bb);
+  });
+}

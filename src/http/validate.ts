@@ -1,0 +1,28 @@
+import type { z } from "zod";
+import { type ErrorCode, ValidationError } from "../core/errors.js";
+
+/** The code a bad value of a well-known field gets, so clients can tell a bad digest from a bad index. */
+const FIELD_CODES: Readonly<Record<string, ErrorCode>> = {
+  sha256: "INVALID_DIGEST",
+  index: "INVALID_INDEX",
+  size: "INVALID_SIZE",
+  from: "INVALID_SIZE",
+  to: "INVALID_SIZE",
+};
+
+/** Parses untrusted input with a zod schema; the first issue becomes a ValidationError with a field code. */
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: "path" | "query" | "body",
+  codes: Readonly<Record<string, ErrorCode>> = {},
+): z.output<T> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue?.path ?? [];
+  const field = [...path].reverse().find((p): p is string => typeof p === "string");
+  const code = (field && (codes[field] ?? FIELD_CODES[field])) || "INVALID_ARGUMENT";
+  const at = path.length ? `${where} ${path.join(".")}` : where;
+  throw new ValidationError(code, `${at}: ${issue?.message ?? "invalid"}`);
+}
