@@ -1,7 +1,7 @@
 // Issue 2 figures: durable appends, proof latency at 1M entries, audit speed, deposit of a 1 GiB file.
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { openSync, writeSync, closeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Level } from "level";
@@ -43,7 +43,11 @@ export async function levelBaseline(seconds = 3) {
 
 async function openTemp(name, opts = {}) {
   const t = tempDir(name);
-  const config = parseConfig({ NOTARIUM_DATA_DIR: join(t.dir, "data"), NOTARIUM_KEYS_DIR: join(t.dir, "keys"), NOTARIUM_ORIGIN: "bench.notarium.invalid/log" });
+  const config = parseConfig({
+    NOTARIUM_DATA_DIR: join(t.dir, "data"),
+    NOTARIUM_KEYS_DIR: join(t.dir, "keys"),
+    NOTARIUM_ORIGIN: "bench.notarium.invalid/log",
+  });
   const local = await openLocalLedger(config, { ...deps, ...opts });
   return { ...local, t, config };
 }
@@ -77,7 +81,10 @@ async function filledLedger(size, log) {
   const l = await openTemp("fill", { maxBatch: 4096, maxQueue: 1 << 20 });
   const t0 = performance.now();
   for (let from = 0; from < size; from += 4096) {
-    const items = Array.from({ length: Math.min(4096, size - from) }, (_, j) => ({ type: "evidence.deposited", body: { sha256: hex(from + j) } }));
+    const items = Array.from({ length: Math.min(4096, size - from) }, (_, j) => ({
+      type: "evidence.deposited",
+      body: { sha256: hex(from + j) },
+    }));
     await l.ledger.appendAll(items);
     if (from % 262144 === 0) log(`  filled ${from}/${size}`);
   }
@@ -121,14 +128,19 @@ function writeBigFile(path, bytes) {
   const fd = openSync(path, "w");
   const chunk = Buffer.alloc(1 << 24);
   for (let i = 0; i < chunk.length; i += 4) chunk.writeUInt32LE((i * 2654435761) >>> 0, i);
-  for (let done = 0; done < bytes; done += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - done));
+  for (let done = 0; done < bytes; done += chunk.length)
+    writeSync(fd, chunk, 0, Math.min(chunk.length, bytes - done));
   closeSync(fd);
 }
 
 function timeCommand(cmd, args, cwd, env = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const rss = sampleRss(child.pid);
     let err = "";
     child.stderr.on("data", (d) => (err += d));
@@ -147,14 +159,46 @@ export async function run({ log, quick = false }) {
   log("durable appends vs raw LevelDB synced batches of 1000 puts");
   const base = await medianOf(3, () => levelBaseline());
   const appends = await medianOf(3, () => appendRate());
-  rows.push(row("durable appends (in process, saturated)", appends, "entries/s", "LevelDB synced batch(1000 puts)", base, "≥ 50%", appends / base >= 0.5));
+  rows.push(
+    row(
+      "durable appends (in process, saturated)",
+      appends,
+      "entries/s",
+      "LevelDB synced batch(1000 puts)",
+      base,
+      "≥ 50%",
+      appends / base >= 0.5,
+    ),
+  );
 
   log(`proof latency with ${size} entries`);
   const l = await filledLedger(size, log);
   const { incl, cons } = await proofLatencies(l);
-  rows.push(row(`inclusion proof p99 (${size} entries)`, percentile(incl, 99), "ms", "", undefined, "< 1 ms", percentile(incl, 99) < 1));
-  rows.push(row(`inclusion proof p50 (${size} entries)`, percentile(incl, 50), "ms", "", undefined, "", true));
-  rows.push(row(`consistency proof p99 (${size} entries)`, percentile(cons, 99), "ms", "", undefined, "< 1 ms", percentile(cons, 99) < 1));
+  rows.push(
+    row(
+      `inclusion proof p99 (${size} entries)`,
+      percentile(incl, 99),
+      "ms",
+      "",
+      undefined,
+      "< 1 ms",
+      percentile(incl, 99) < 1,
+    ),
+  );
+  rows.push(
+    row(`inclusion proof p50 (${size} entries)`, percentile(incl, 50), "ms", "", undefined, "", true),
+  );
+  rows.push(
+    row(
+      `consistency proof p99 (${size} entries)`,
+      percentile(cons, 99),
+      "ms",
+      "",
+      undefined,
+      "< 1 ms",
+      percentile(cons, 99) < 1,
+    ),
+  );
 
   log("audit vs bare SHA-256 loop");
   const auditRate = await medianOf(3, async () => {
@@ -164,7 +208,17 @@ export async function run({ log, quick = false }) {
     return r.entries / ((performance.now() - t0) / 1000);
   });
   const bare = await medianOf(3, () => bareHashRate(l));
-  rows.push(row(`audit (${size} entries)`, auditRate, "entries/s", "bare SHA-256 loop, same hashes", bare, "≥ 100k/s and ≥ 40%", auditRate >= 100_000 && auditRate / bare >= 0.4));
+  rows.push(
+    row(
+      `audit (${size} entries)`,
+      auditRate,
+      "entries/s",
+      "bare SHA-256 loop, same hashes",
+      bare,
+      "≥ 100k/s and ≥ 40%",
+      auditRate >= 100_000 && auditRate / bare >= 0.4,
+    ),
+  );
   await l.close();
   l.t.remove();
 
@@ -178,15 +232,33 @@ export async function run({ log, quick = false }) {
   } catch {
     throw new Error("openssl is needed for the deposit baseline");
   }
-  const ssl = await medianOf(3, async () => gib / (await timeCommand("openssl", ["dgst", "-sha256", file], t.dir)).seconds);
+  const ssl = await medianOf(
+    3,
+    async () => gib / (await timeCommand("openssl", ["dgst", "-sha256", file], t.dir)).seconds,
+  );
   let peak = 0;
   const dep = await medianOf(3, async (i) => {
-    const r = await timeCommand(process.execPath, [BIN, "deposit", file, "--json"], t.dir, { NOTARIUM_DATA_DIR: join(t.dir, `d${i}`), NOTARIUM_KEYS_DIR: join(t.dir, `k${i}`) });
+    const r = await timeCommand(process.execPath, [BIN, "deposit", file, "--json"], t.dir, {
+      NOTARIUM_DATA_DIR: join(t.dir, `d${i}`),
+      NOTARIUM_KEYS_DIR: join(t.dir, `k${i}`),
+    });
     peak = Math.max(peak, r.peakRss);
     return gib / r.seconds;
   });
   t.remove();
-  rows.push(row(`notarium deposit ${gib >> 20} MiB file`, dep / 1048576, "MiB/s", "openssl dgst -sha256", ssl / 1048576, "≥ 70%", dep / ssl >= 0.7));
-  rows.push(row("notarium deposit peak RSS", peak / 1048576, "MiB", "", undefined, "< 100 MiB", peak < 100 * 1048576));
+  rows.push(
+    row(
+      `notarium deposit ${gib >> 20} MiB file`,
+      dep / 1048576,
+      "MiB/s",
+      "openssl dgst -sha256",
+      ssl / 1048576,
+      "≥ 70%",
+      dep / ssl >= 0.7,
+    ),
+  );
+  rows.push(
+    row("notarium deposit peak RSS", peak / 1048576, "MiB", "", undefined, "< 100 MiB", peak < 100 * 1048576),
+  );
   return rows;
 }

@@ -36,7 +36,16 @@ export function sampleRss(pid, everyMs = 20) {
   };
   read();
   const t = setInterval(read, everyMs);
-  return { stop: () => (clearInterval(t), read(), peak), get peak() { return peak; } };
+  return {
+    stop: () => {
+      clearInterval(t);
+      read();
+      return peak;
+    },
+    get peak() {
+      return peak;
+    },
+  };
 }
 
 export function row(name, value, unit, baselineName, baselineValue, target, pass) {

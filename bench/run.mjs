@@ -14,7 +14,11 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const log = (s) => process.stderr.write(`${s}\n`);
 
 const fmt = (v) =>
-  v === undefined || Number.isNaN(v) ? "" : Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(v < 1 ? 3 : 2);
+  v === undefined || Number.isNaN(v)
+    ? ""
+    : Math.abs(v) >= 100
+      ? Math.round(v).toLocaleString("en-US")
+      : v.toFixed(v < 1 ? 3 : 2);
 
 const suites = readdirSync(here)
   .filter((f) => f.endsWith(".bench.mjs"))
@@ -28,7 +32,8 @@ for (const file of suites) {
   for (const r of await mod.run({ log, quick })) rows.push({ suite: file.replace(".bench.mjs", ""), ...r });
 }
 
-const header = "| suite | figure | value | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|---|";
+const header =
+  "| suite | figure | value | baseline (same run) | ratio | target | met |\n|---|---|---|---|---|---|---|";
 const lines = rows.map(
   (r) =>
     `| ${r.suite} | ${r.name} | ${fmt(r.value)} ${r.unit} | ${r.baselineName ? `${r.baselineName}: ${fmt(r.baselineValue)} ${r.unit}` : ""} | ${r.ratio === undefined ? "" : `${(r.ratio * 100).toFixed(0)}%`} | ${r.target} | ${r.pass ? "yes" : "**no**"} |`,

@@ -4,7 +4,9 @@ import { existsSync } from "node:fs";
 
 const entry = new URL("../dist/cli/main.js", import.meta.url);
 if (!existsSync(entry)) {
-  process.stderr.write("notarium: not built yet; run `npm run build` (or `npm install`) in the project directory\n");
+  process.stderr.write(
+    "notarium: not built yet; run `npm run build` (or `npm install`) in the project directory\n",
+  );
   process.exit(2);
 }
 const { main } = await import(entry.href);

@@ -13,7 +13,11 @@ const schema = z.object({
     .optional(),
   NOTARIUM_PUBLIC_URL: z.string().url("NOTARIUM_PUBLIC_URL must be an absolute URL").optional(),
   NOTARIUM_WITNESS_POLICY: z.string().min(1).optional(),
-  NOTARIUM_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  NOTARIUM_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
   NOTARIUM_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -29,7 +33,10 @@ export interface Config {
   readonly logLevel: string;
 }
 
-export function parseConfig(env: Record<string, string | undefined>, overrides: Partial<Config> = {}): Config {
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  overrides: Partial<Config> = {},
+): Config {
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const r = schema.safeParse(clean);
   if (!r.success) {

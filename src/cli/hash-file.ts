@@ -19,6 +19,8 @@ export async function hashFile(path: string, onBytes?: (bytes: number) => void):
     return { path, sha256: toHex(digest), size };
   } catch (cause) {
     if (cause instanceof ValidationError) throw cause;
-    throw new ValidationError("FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, { cause });
+    throw new ValidationError("FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { systemClock, secureRandomBytes } from "../core/clock.js";
+import { secureRandomBytes, systemClock } from "../core/clock.js";
 import { registerAudit } from "./commands/audit.js";
 import { registerDeposit } from "./commands/deposit.js";
 import { registerKeyAndCheckpoint } from "./commands/key.js";
@@ -27,8 +27,17 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
     .description("Notarize evidence on a verifiable, append-only ledger (RFC 6962 tree, C2SP checkpoints)")
     .addOption(new Option("--data <dir>", "ledger data directory").env("NOTARIUM_DATA_DIR"))
     .addOption(new Option("--keys <dir>", "keys directory").env("NOTARIUM_KEYS_DIR"))
-    .addOption(new Option("--server <url>", "use a running service instead of the local data dir (files are hashed locally, never sent)").env("NOTARIUM_SERVER"))
-    .addOption(new Option("--token <token>", "API token for --server (mediator or admin to deposit)").env("NOTARIUM_TOKEN"))
+    .addOption(
+      new Option(
+        "--server <url>",
+        "use a running service instead of the local data dir (files are hashed locally, never sent)",
+      ).env("NOTARIUM_SERVER"),
+    )
+    .addOption(
+      new Option("--token <token>", "API token for --server (mediator or admin to deposit)").env(
+        "NOTARIUM_TOKEN",
+      ),
+    )
     .showHelpAfterError("(run notarium --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

@@ -21,7 +21,11 @@ export async function loadLogKey(
   deps: { randomBytes: RandomBytes },
   create = true,
 ): Promise<{ key: LogKey; created: boolean }> {
-  const loaded = await loadOrCreateLogKey(config.keysDir, { origin: config.origin, randomBytes: deps.randomBytes, create });
+  const loaded = await loadOrCreateLogKey(config.keysDir, {
+    origin: config.origin,
+    randomBytes: deps.randomBytes,
+    create,
+  });
   const key = createLogKey(loaded.secret);
   if (loaded.created) await writeVerifierKeyFile(config.keysDir, key.verifierKey);
   return { key, created: loaded.created };
@@ -36,7 +40,13 @@ export async function openLocalLedger(
   const store = new LevelLedgerStore(join(config.dataDir, "ledger"));
   await store.open();
   try {
-    const ledger = await Ledger.open({ store, key, clock: deps.clock, maxBatch: deps.maxBatch, maxQueue: deps.maxQueue });
+    const ledger = await Ledger.open({
+      store,
+      key,
+      clock: deps.clock,
+      maxBatch: deps.maxBatch,
+      maxQueue: deps.maxQueue,
+    });
     return {
       ledger,
       store,

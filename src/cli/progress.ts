@@ -31,7 +31,7 @@ export function createProgress(total: number, files: number): Progress {
       const now = Date.now();
       if (now - last < 100 && done < total) return;
       last = now;
-      const speed = ((done / 1048576) / Math.max(0.001, (now - t0) / 1000)).toFixed(0);
+      const speed = (done / 1048576 / Math.max(0.001, (now - t0) / 1000)).toFixed(0);
       bar.update(done, { doneMiB: mib(done), speed, label });
     },
     stop() {

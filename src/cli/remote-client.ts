@@ -56,7 +56,10 @@ export class RemoteClient {
     try {
       url = new URL(server);
     } catch {
-      throw new CliExit(EXIT.usage, `notarium: --server must be a URL like http://localhost:8080, not "${server}"`);
+      throw new CliExit(
+        EXIT.usage,
+        `notarium: --server must be a URL like http://localhost:8080, not "${server}"`,
+      );
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       throw new CliExit(EXIT.usage, `notarium: --server must be an http(s) URL, not "${server}"`);
@@ -76,15 +79,23 @@ export class RemoteClient {
     return this.json("POST", "/api/v1/verify", { sha256 });
   }
 
-  async depositBatch(items: readonly { sha256: string; size?: number; title?: string }[]): Promise<Receipt[]> {
+  async depositBatch(
+    items: readonly { sha256: string; size?: number; title?: string }[],
+  ): Promise<Receipt[]> {
     if (!this.token) {
-      throw new CliExit(EXIT.usage, "notarium: depositing on a server needs a mediator or admin token: --token T or NOTARIUM_TOKEN");
+      throw new CliExit(
+        EXIT.usage,
+        "notarium: depositing on a server needs a mediator or admin token: --token T or NOTARIUM_TOKEN",
+      );
     }
     return (await this.json<{ receipts: Receipt[] }>("POST", "/api/v1/evidence/batch", { items })).receipts;
   }
 
   proveInclusion(index: number, size?: number): Promise<InclusionProofJson> {
-    return this.json("GET", `/api/v1/log/proof/inclusion?index=${index}${size === undefined ? "" : `&size=${size}`}`);
+    return this.json(
+      "GET",
+      `/api/v1/log/proof/inclusion?index=${index}${size === undefined ? "" : `&size=${size}`}`,
+    );
   }
 
   proveConsistency(from: number, to: number): Promise<ConsistencyProofJson> {
@@ -114,7 +125,10 @@ export class RemoteClient {
         });
       } catch (cause) {
         const why = (cause as { cause?: { message?: string } })?.cause?.message ?? (cause as Error).message;
-        throw new CliExit(EXIT.usage, `notarium: cannot reach ${this.baseUrl} (${why}); is the service running? check --server`);
+        throw new CliExit(
+          EXIT.usage,
+          `notarium: cannot reach ${this.baseUrl} (${why}); is the service running? check --server`,
+        );
       }
       if (res.ok) return res;
       // The ledger's queue is full: back off as told, a few times, then give up.

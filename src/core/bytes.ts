@@ -31,7 +31,10 @@ export function fromHex(s: string, len?: number, label = "hex"): Uint8Array {
   const bad = () => new ValidationError("INVALID_ARGUMENT", `${label}: expected lowercase hex`);
   if (typeof s !== "string" || s.length % 2 !== 0) throw bad();
   if (len !== undefined && s.length !== len * 2) {
-    throw new ValidationError("INVALID_ARGUMENT", `${label}: expected ${len * 2} hex characters, got ${s.length}`);
+    throw new ValidationError(
+      "INVALID_ARGUMENT",
+      `${label}: expected ${len * 2} hex characters, got ${s.length}`,
+    );
   }
   const out = new Uint8Array(s.length / 2);
   for (let i = 0, j = 0; i < out.length; i++, j += 2) {
@@ -139,6 +142,7 @@ export function u64be(n: number): Uint8Array {
 
 export function readU64be(b: Uint8Array, offset = 0): number {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ValidationError("INVALID_ARGUMENT", "u64 exceeds safe range");
+  if (v > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new ValidationError("INVALID_ARGUMENT", "u64 exceeds safe range");
   return Number(v);
 }

@@ -22,7 +22,7 @@ function assertJsonValue(v: unknown, path: string): void {
     return;
   }
   if (Array.isArray(v)) {
-    v.forEach((x, i) => assertJsonValue(x, `${path}[${i}]`));
+    for (const [i, x] of v.entries()) assertJsonValue(x, `${path}[${i}]`);
     return;
   }
   if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {

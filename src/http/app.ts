@@ -30,11 +30,13 @@ export function apiOperations(deps: AppDeps): AnyOperation[] {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Answers are not re-validated by ETag (immutable ones say so in Cache-Control); skip hashing every body.
+  app.set("etag", false);
   app.set("trust proxy", deps.options.trustProxy);
   app.set("query parser", "simple");
   app.use(requestLog(deps.logger, deps.randomBytes));
   app.use(observeRequests(deps.metrics));
-  app.use(securityHeaders());
+  app.use(securityHeaders({ https: deps.options.https }));
   app.use(cors(deps.options.corsOrigins));
   app.use((_req, res, next) => {
     // While draining, finish this answer and then close the connection.

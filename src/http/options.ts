@@ -19,6 +19,8 @@ export interface HttpOptions {
   readonly tokenRecheckMs: number;
   /** How long shutdown waits for in-flight requests before closing their connections. */
   readonly shutdownTimeoutMs: number;
+  /** Served over HTTPS (directly or behind a proxy): turns on HSTS and upgrade-insecure-requests. */
+  readonly https: boolean;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
@@ -30,6 +32,7 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
   trustProxy: false,
   tokenRecheckMs: 1000,
   shutdownTimeoutMs: 15_000,
+  https: false,
 });
 
 const envSchema = z.object({

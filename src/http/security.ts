@@ -2,12 +2,15 @@ import type { RequestHandler } from "express";
 import helmet from "helmet";
 
 /**
- * Security headers (helmet defaults: strict CSP, nosniff, frame denial, HSTS,
- * same-origin resource policy). The API pages use no scripts, so the default
- * CSP holds.
+ * Security headers (helmet defaults: strict CSP, nosniff, frame denial,
+ * same-origin resource policy). HSTS and upgrade-insecure-requests only when
+ * served over HTTPS: on a plain-HTTP LAN deployment they would break pages.
  */
-export function securityHeaders(): RequestHandler {
-  return helmet();
+export function securityHeaders(opts: { https: boolean }): RequestHandler {
+  return helmet({
+    strictTransportSecurity: opts.https,
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: opts.https ? [] : null } },
+  });
 }
 
 /**

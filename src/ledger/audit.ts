@@ -21,7 +21,8 @@ export interface AuditReport {
 }
 
 // The top-level tail of a canonical entry; body comes first, so the last match is the entry's own.
-const TAIL = /,"index":(0|[1-9]\d*),"prev":"([0-9a-f]{64})","time":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","type":"([a-z.]+)","v":1}$/;
+const TAIL =
+  /,"index":(0|[1-9]\d*),"prev":"([0-9a-f]{64})","time":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","type":"([a-z.]+)","v":1}$/;
 const TAIL_BYTES = 256;
 
 /**
@@ -82,17 +83,27 @@ async function scan(
   const checkCheckpoints = async (): Promise<AuditProblem | undefined> => {
     while (!nextCp.done && nextCp.value.size <= range.size) {
       const cp: StoredCheckpoint = nextCp.value;
-      if (cp.blockHeight !== blocks) return { blockHeight: cp.blockHeight, problem: `block ${blocks} is missing` };
-      if (cp.size < range.size) return { blockHeight: cp.blockHeight, problem: "checkpoint sizes go backwards" };
+      if (cp.blockHeight !== blocks)
+        return { blockHeight: cp.blockHeight, problem: `block ${blocks} is missing` };
+      if (cp.size < range.size)
+        return { blockHeight: cp.blockHeight, problem: "checkpoint sizes go backwards" };
       let body: ReturnType<LogKey["openCheckpoint"]>;
       try {
         body = key.openCheckpoint(cp.note);
       } catch (e) {
-        return { blockHeight: cp.blockHeight, problem: `checkpoint signature or format is bad: ${(e as Error).message}` };
+        return {
+          blockHeight: cp.blockHeight,
+          problem: `checkpoint signature or format is bad: ${(e as Error).message}`,
+        };
       }
-      if (body.size !== cp.size) return { blockHeight: cp.blockHeight, problem: "signed size differs from the stored size" };
+      if (body.size !== cp.size)
+        return { blockHeight: cp.blockHeight, problem: "signed size differs from the stored size" };
       if (!equalBytes(body.root, range.root())) {
-        return { blockHeight: cp.blockHeight, index: cp.size - 1, problem: "signed root differs from the tree recomputed from the entries" };
+        return {
+          blockHeight: cp.blockHeight,
+          index: cp.size - 1,
+          problem: "signed root differs from the tree recomputed from the entries",
+        };
       }
       blocks++;
       nextCp = await checkpoints.next();
@@ -124,7 +135,8 @@ async function scan(
   let p = await checkCheckpoints();
   if (p) return report(p);
   for await (const { index, data } of store.iterateEntries(0)) {
-    if (index !== expected) return reportEarliest({ index: expected, problem: `entry ${expected} is missing` });
+    if (index !== expected)
+      return reportEarliest({ index: expected, problem: `entry ${expected} is missing` });
     const tailStart = Math.max(0, data.length - TAIL_BYTES);
     let m: RegExpExecArray | null = null;
     try {
@@ -137,9 +149,15 @@ async function scan(
     if (m[2] !== prev) {
       const [stored] = index > 0 ? await store.getNodes([{ level: 0, index: index - 1 }]) : [];
       if (stored && toHex(stored) === m[2]) {
-        return reportEarliest({ index: index - 1, problem: "entry bytes were changed: its hash no longer matches the next entry's prev" });
+        return reportEarliest({
+          index: index - 1,
+          problem: "entry bytes were changed: its hash no longer matches the next entry's prev",
+        });
       }
-      return reportEarliest({ index, problem: "prev does not match the previous entry's leaf hash (broken hash chain)" });
+      return reportEarliest({
+        index,
+        problem: "prev does not match the previous entry's leaf hash (broken hash chain)",
+      });
     }
     if ((m[3] as string) < lastTime) return reportEarliest({ index, problem: "entry time goes backwards" });
     lastTime = m[3] as string;
@@ -161,7 +179,10 @@ async function scan(
   await Promise.all(pending);
   if (nodeProblem) return report(nodeProblem);
   if (!nextCp.done) {
-    return report({ blockHeight: nextCp.value.blockHeight, problem: `checkpoint covers ${nextCp.value.size} entries but only ${expected} exist` });
+    return report({
+      blockHeight: nextCp.value.blockHeight,
+      problem: `checkpoint covers ${nextCp.value.size} entries but only ${expected} exist`,
+    });
   }
   onProgress?.(expected);
   return report();

@@ -54,8 +54,14 @@ export function encodeEntry(entry: Entry): Uint8Array {
  * exactly JCS; test/ledger/entry.test.ts checks it against the generic canonicaliser.
  */
 export function entryText(entry: Entry, bodyJson: string): string {
-  if (!isEntryType(entry.type)) throw new ValidationError("INVALID_ENTRY", `unknown entry type ${String(entry.type)}`);
-  if (!isHexDigest(entry.prev) || !ISO_MS.test(entry.time) || !Number.isSafeInteger(entry.index) || entry.index < 0) {
+  if (!isEntryType(entry.type))
+    throw new ValidationError("INVALID_ENTRY", `unknown entry type ${String(entry.type)}`);
+  if (
+    !isHexDigest(entry.prev) ||
+    !ISO_MS.test(entry.time) ||
+    !Number.isSafeInteger(entry.index) ||
+    entry.index < 0
+  ) {
     throw new ValidationError("INVALID_ENTRY", "entry index, prev or time is malformed");
   }
   return `{"body":${bodyJson},"index":${entry.index},"prev":"${entry.prev}","time":"${entry.time}","type":"${entry.type}","v":1}`;
@@ -91,7 +97,8 @@ export function utf8Length(s: string): number {
  * (re-encoding gives the same bytes), known shape.
  */
 export function parseEntry(data: Uint8Array): Entry {
-  if (data.length > MAX_LEAF_BYTES) throw new ValidationError("LEAF_TOO_LARGE", `leaf is ${data.length} bytes`);
+  if (data.length > MAX_LEAF_BYTES)
+    throw new ValidationError("LEAF_TOO_LARGE", `leaf is ${data.length} bytes`);
   let o: unknown;
   const text = fromUtf8(data, "entry");
   try {
@@ -100,20 +107,26 @@ export function parseEntry(data: Uint8Array): Entry {
     throw new ValidationError("INVALID_ENTRY", "entry is not JSON", { cause });
   }
   const e = o as Partial<Entry>;
-  if (typeof o !== "object" || o === null || Array.isArray(o)) throw new ValidationError("INVALID_ENTRY", "entry is not an object");
+  if (typeof o !== "object" || o === null || Array.isArray(o))
+    throw new ValidationError("INVALID_ENTRY", "entry is not an object");
   const keys = Object.keys(o).sort().join(",");
-  if (keys !== "body,index,prev,time,type,v") throw new ValidationError("INVALID_ENTRY", `entry has fields {${keys}}`);
+  if (keys !== "body,index,prev,time,type,v")
+    throw new ValidationError("INVALID_ENTRY", `entry has fields {${keys}}`);
   if (e.v !== 1) throw new ValidationError("INVALID_ENTRY", "entry version must be 1");
-  if (!Number.isSafeInteger(e.index) || (e.index as number) < 0) throw new ValidationError("INVALID_ENTRY", "bad entry index");
-  if (!isHexDigest(e.prev)) throw new ValidationError("INVALID_ENTRY", "prev must be 64 lowercase hex characters");
+  if (!Number.isSafeInteger(e.index) || (e.index as number) < 0)
+    throw new ValidationError("INVALID_ENTRY", "bad entry index");
+  if (!isHexDigest(e.prev))
+    throw new ValidationError("INVALID_ENTRY", "prev must be 64 lowercase hex characters");
   if (typeof e.time !== "string" || !ISO_MS.test(e.time) || Number.isNaN(Date.parse(e.time))) {
     throw new ValidationError("INVALID_ENTRY", "time must be ISO 8601 UTC with milliseconds");
   }
-  if (!isEntryType(e.type)) throw new ValidationError("INVALID_ENTRY", `unknown entry type ${String(e.type)}`);
+  if (!isEntryType(e.type))
+    throw new ValidationError("INVALID_ENTRY", `unknown entry type ${String(e.type)}`);
   if (typeof e.body !== "object" || e.body === null || Array.isArray(e.body)) {
     throw new ValidationError("INVALID_ENTRY", "body must be an object");
   }
-  if (canonicalJson(o) !== text) throw new ValidationError("INVALID_ENTRY", "entry is not in RFC 8785 canonical form");
+  if (canonicalJson(o) !== text)
+    throw new ValidationError("INVALID_ENTRY", "entry is not in RFC 8785 canonical form");
   return o as Entry;
 }
 

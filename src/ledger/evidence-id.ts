@@ -29,7 +29,10 @@ export function evidenceIdFromLeafHash(leafHash: Uint8Array): string {
  */
 export function parseEvidenceId(id: string): Uint8Array {
   if (typeof id !== "string" || !/^NTR-/i.test(id) || id.length !== PREFIX.length + 16) {
-    throw new ValidationError("INVALID_ARGUMENT", "evidence ID must look like NTR- followed by 16 base32 characters");
+    throw new ValidationError(
+      "INVALID_ARGUMENT",
+      "evidence ID must look like NTR- followed by 16 base32 characters",
+    );
   }
   const body = id.slice(PREFIX.length).toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1");
   const out = new Uint8Array(EVIDENCE_ID_BYTES);

@@ -1,11 +1,20 @@
 import { equalBytes, fromHex, toHex } from "../core/bytes.js";
+import { canonicalJson } from "../core/canonical-json.js";
 import type { Clock } from "../core/clock.js";
 import { AppError, OverloadedError, StorageError, ValidationError } from "../core/errors.js";
 import { CompactRange } from "../merkle/compact-range.js";
 import { hashLeaf } from "../merkle/hash.js";
 import { proveConsistency, proveInclusion, rootAt } from "../merkle/prove.js";
-import { canonicalJson } from "../core/canonical-json.js";
-import { checkLeafSize, type Entry, type EntryType, entryDigest, entryText, utf8Length, GENESIS_PREV, type JsonObject } from "./entry.js";
+import {
+  checkLeafSize,
+  type Entry,
+  type EntryType,
+  entryDigest,
+  entryText,
+  GENESIS_PREV,
+  type JsonObject,
+  utf8Length,
+} from "./entry.js";
 import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
@@ -95,37 +104,57 @@ export class Ledger {
       if (origin === undefined) await store.putMeta("origin", key.origin);
       const range = CompactRange.empty();
       const time = o.clock.now().toISOString();
-      head = { blockHeight: 0, size: 0, time, note: key.signCheckpoint({ origin: key.origin, size: 0, root: range.root() }) };
+      head = {
+        blockHeight: 0,
+        size: 0,
+        time,
+        note: key.signCheckpoint({ origin: key.origin, size: 0, root: range.root() }),
+      };
       await store.appendBlock({ entries: [], nodes: [], digests: [], ids: [], checkpoint: head });
       return new Ledger(o, range, GENESIS_PREV, head);
     }
     const range = await Ledger.checkHead(store, key, head);
-    const prev = head.size === 0 ? GENESIS_PREV : toHex((await store.getNodes([{ level: 0, index: head.size - 1 }]))[0] as Uint8Array);
+    const prev =
+      head.size === 0
+        ? GENESIS_PREV
+        : toHex((await store.getNodes([{ level: 0, index: head.size - 1 }]))[0] as Uint8Array);
     return new Ledger(o, range, prev, head);
   }
 
-  private static async checkHead(store: LedgerStore, key: LogKey, head: StoredCheckpoint): Promise<CompactRange> {
+  private static async checkHead(
+    store: LedgerStore,
+    key: LogKey,
+    head: StoredCheckpoint,
+  ): Promise<CompactRange> {
     const corrupt = (what: string, cause?: unknown) =>
-      new StorageError("LEDGER_CORRUPT", `refusing to sign: ${what} (block ${head.blockHeight}); run \`notarium audit\``, {
-        cause,
-        details: { blockHeight: head.blockHeight, size: head.size },
-      });
+      new StorageError(
+        "LEDGER_CORRUPT",
+        `refusing to sign: ${what} (block ${head.blockHeight}); run \`notarium audit\``,
+        {
+          cause,
+          details: { blockHeight: head.blockHeight, size: head.size },
+        },
+      );
     let cp: ReturnType<LogKey["openCheckpoint"]>;
     try {
       cp = key.openCheckpoint(head.note);
     } catch (cause) {
       throw corrupt("the newest stored checkpoint is not signed by this log's key", cause);
     }
-    if (cp.size !== head.size || cp.origin !== key.origin) throw corrupt("the newest checkpoint does not match its record");
+    if (cp.size !== head.size || cp.origin !== key.origin)
+      throw corrupt("the newest checkpoint does not match its record");
     let range: CompactRange;
     try {
       range = await CompactRange.load(head.size, store);
     } catch (cause) {
       throw corrupt("the stored Merkle tree is incomplete", cause);
     }
-    if (!equalBytes(range.root(), cp.root)) throw corrupt("the stored tree's root differs from the signed checkpoint");
-    if (head.size > 0 && (await store.getEntry(head.size - 1)) === undefined) throw corrupt(`entry ${head.size - 1} is missing`);
-    if ((await store.getEntry(head.size)) !== undefined) throw corrupt(`entry ${head.size} exists beyond the signed tree`);
+    if (!equalBytes(range.root(), cp.root))
+      throw corrupt("the stored tree's root differs from the signed checkpoint");
+    if (head.size > 0 && (await store.getEntry(head.size - 1)) === undefined)
+      throw corrupt(`entry ${head.size - 1} is missing`);
+    if ((await store.getEntry(head.size)) !== undefined)
+      throw corrupt(`entry ${head.size} exists beyond the signed tree`);
     return range;
   }
 
@@ -152,10 +181,14 @@ export class Ledger {
   appendAll(items: readonly { type: EntryType; body: JsonObject }[]): Promise<Appended[]> {
     if (this.closed) return Promise.reject(new StorageError("CLOSED", "the ledger is shutting down"));
     if (items.length === 0 || items.length > this.maxBatch) {
-      return Promise.reject(new ValidationError("INVALID_ARGUMENT", `give between 1 and ${this.maxBatch} entries per call`));
+      return Promise.reject(
+        new ValidationError("INVALID_ARGUMENT", `give between 1 and ${this.maxBatch} entries per call`),
+      );
     }
     if (this.queued + items.length > this.maxQueue) {
-      return Promise.reject(new OverloadedError(`append queue is full (${this.queued} waiting); retry shortly`));
+      return Promise.reject(
+        new OverloadedError(`append queue is full (${this.queued} waiting); retry shortly`),
+      );
     }
     return new Promise<Appended[]>((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
@@ -171,7 +204,10 @@ export class Ledger {
         while (this.queue.length > 0) {
           let n = 0;
           let take = 0;
-          while (take < this.queue.length && n + (this.queue[take] as Pending).items.length <= this.maxBatch) {
+          while (
+            take < this.queue.length &&
+            n + (this.queue[take] as Pending).items.length <= this.maxBatch
+          ) {
             n += (this.queue[take] as Pending).items.length;
             take++;
           }
@@ -197,7 +233,17 @@ export class Ledger {
         const texts: string[] = [];
         const lengths: number[] = [];
         for (const it of p.items) {
-          const text = entryText({ v: 1, index: index + texts.length, prev: GENESIS_PREV, time: iso, type: it.type, body: it.body }, canonicalJson(it.body));
+          const text = entryText(
+            {
+              v: 1,
+              index: index + texts.length,
+              prev: GENESIS_PREV,
+              time: iso,
+              type: it.type,
+              body: it.body,
+            },
+            canonicalJson(it.body),
+          );
           const n = utf8Length(text);
           checkLeafSize(n);
           texts.push(text);
@@ -242,7 +288,14 @@ export class Ledger {
         ids.push({ id: leafHash.subarray(0, EVIDENCE_ID_BYTES), index: entry.index });
         range.append(leafHash, onNode);
         prev = toHex(leafHash);
-        done.push({ index: entry.index, leafHash, evidenceId: evidenceIdFromLeafHash(leafHash), entry, data, block: this.head });
+        done.push({
+          index: entry.index,
+          leafHash,
+          evidenceId: evidenceIdFromLeafHash(leafHash),
+          entry,
+          data,
+          block: this.head,
+        });
       });
       accepted.push({ p, done });
     }
@@ -255,7 +308,8 @@ export class Ledger {
     try {
       await this.store.appendBlock({ entries, nodes, digests, ids, checkpoint });
     } catch (e) {
-      const err = e instanceof AppError ? e : new StorageError("STORAGE_FAILURE", "ledger write failed", { cause: e });
+      const err =
+        e instanceof AppError ? e : new StorageError("STORAGE_FAILURE", "ledger write failed", { cause: e });
       for (const a of accepted) a.p.reject(err);
       return;
     }
@@ -281,9 +335,13 @@ export class Ledger {
   }
 
   private checkSize(size: number, label = "size"): void {
-    if (!Number.isSafeInteger(size) || size < 0) throw new ValidationError("INVALID_SIZE", `${label} must be a non-negative integer`);
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw new ValidationError("INVALID_SIZE", `${label} must be a non-negative integer`);
     if (size > this.head.size) {
-      throw new ValidationError("INVALID_SIZE", `${label} ${size} is beyond the current tree size ${this.head.size}`);
+      throw new ValidationError(
+        "INVALID_SIZE",
+        `${label} ${size} is beyond the current tree size ${this.head.size}`,
+      );
     }
   }
 
@@ -299,7 +357,11 @@ export class Ledger {
     this.checkSize(to, "to");
     this.checkSize(from, "from");
     if (from > to) throw new ValidationError("INVALID_SIZE", "from must not exceed to");
-    if (from === 0) throw new ValidationError("INVALID_SIZE", "a consistency proof needs from >= 1 (every tree is consistent with the empty one)");
+    if (from === 0)
+      throw new ValidationError(
+        "INVALID_SIZE",
+        "a consistency proof needs from >= 1 (every tree is consistent with the empty one)",
+      );
     return proveConsistency(from, to, this.store);
   }
 
@@ -317,4 +379,3 @@ export class Ledger {
     return this.store;
   }
 }
-

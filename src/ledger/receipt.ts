@@ -44,7 +44,12 @@ export function buildReceipt(p: ReceiptParts): Receipt {
     entry: fromUtf8(p.data, "entry"),
     checkpoint: p.checkpoint.note,
     inclusionProof: p.proof.map(toHex),
-    tlogProof: formatTlogProof({ extra: p.data, index: p.index, proof: [...p.proof], checkpoint: p.checkpoint.note }),
+    tlogProof: formatTlogProof({
+      extra: p.data,
+      index: p.index,
+      proof: [...p.proof],
+      checkpoint: p.checkpoint.note,
+    }),
     certificateUrl: `/api/v1/evidence/${p.evidenceId}/certificate.pdf`,
   };
 }

@@ -1,6 +1,10 @@
 import { toHex } from "../core/bytes.js";
 import { isAppError } from "../core/errors.js";
-import { type PolicyVerifiedCheckpoint, type TlogPolicy, verifyCheckpointWithPolicy } from "../crypto/tlog-policy.js";
+import {
+  type PolicyVerifiedCheckpoint,
+  type TlogPolicy,
+  verifyCheckpointWithPolicy,
+} from "../crypto/tlog-policy.js";
 import { type ParsedTlogProof, parseTlogProof } from "../crypto/tlog-proof.js";
 import { hashLeaf } from "../merkle/hash.js";
 import { verifyInclusion } from "../merkle/verify.js";
@@ -53,12 +57,16 @@ export function verifyTlogProof(
   try {
     proof = parseTlogProof(text);
   } catch (e) {
-    return fail({ name: "proof-format", detail: `the proof file is not a valid c2sp.org/tlog-proof: ${why(e)}` });
+    return fail({
+      name: "proof-format",
+      detail: `the proof file is not a valid c2sp.org/tlog-proof: ${why(e)}`,
+    });
   }
   checks.push({ name: "proof-format", ok: true, detail: `a c2sp.org/tlog-proof for entry ${proof.index}` });
 
   const data = opts.entryData ?? proof.extra;
-  if (!data) return fail({ name: "entry", detail: "the proof carries no entry (no extra line) and none was given" });
+  if (!data)
+    return fail({ name: "entry", detail: "the proof carries no entry (no extra line) and none was given" });
   let entry: Entry;
   try {
     entry = parseEntry(data);
@@ -66,16 +74,29 @@ export function verifyTlogProof(
     return fail({ name: "entry", detail: `the recorded entry is malformed: ${why(e)}` });
   }
   if (entry.index !== proof.index) {
-    return fail({ name: "entry", detail: `the entry says index ${entry.index} but the proof is for ${proof.index}` });
+    return fail({
+      name: "entry",
+      detail: `the entry says index ${entry.index} but the proof is for ${proof.index}`,
+    });
   }
   const leafHash = hashLeaf(data);
   const base = { index: proof.index, entry, evidenceId: evidenceIdFromLeafHash(leafHash) };
-  checks.push({ name: "entry", ok: true, detail: `entry ${entry.index} (${entry.type}, recorded ${entry.time}), leaf hash ${toHex(leafHash)}` });
+  checks.push({
+    name: "entry",
+    ok: true,
+    detail: `entry ${entry.index} (${entry.type}, recorded ${entry.time}), leaf hash ${toHex(leafHash)}`,
+  });
 
   if (opts.sha256 !== undefined) {
     const recorded = entryDigest(entry);
     if (recorded !== opts.sha256) {
-      return fail({ name: "digest", detail: `the file's SHA-256 ${opts.sha256} is not the recorded ${recorded ?? "(none)"}` }, base);
+      return fail(
+        {
+          name: "digest",
+          detail: `the file's SHA-256 ${opts.sha256} is not the recorded ${recorded ?? "(none)"}`,
+        },
+        base,
+      );
     }
     checks.push({ name: "digest", ok: true, detail: `the file's SHA-256 matches the recorded digest` });
   }
@@ -87,7 +108,10 @@ export function verifyTlogProof(
     const name = isAppError(e) && e.code === "QUORUM_NOT_MET" ? "witnesses" : "checkpoint";
     return fail({ name, detail: `the checkpoint is not trusted: ${why(e)}` }, base);
   }
-  const cosignatures = cp.cosignatures.map((c) => ({ witness: c.witness, time: new Date(c.timestamp * 1000).toISOString() }));
+  const cosignatures = cp.cosignatures.map((c) => ({
+    witness: c.witness,
+    time: new Date(c.timestamp * 1000).toISOString(),
+  }));
   checks.push({
     name: "checkpoint",
     ok: true,
@@ -97,16 +121,24 @@ export function verifyTlogProof(
     checks.push({
       name: "witnesses",
       ok: true,
-      detail: cosignatures.length ? `cosigned by ${cosignatures.map((c) => `${c.witness} at ${c.time}`).join(", ")}` : "no cosignatures required",
+      detail: cosignatures.length
+        ? `cosigned by ${cosignatures.map((c) => `${c.witness} at ${c.time}`).join(", ")}`
+        : "no cosignatures required",
     });
   }
 
   try {
     verifyInclusion(leafHash, proof.index, cp.checkpoint.size, proof.proof, cp.checkpoint.root);
   } catch (e) {
-    return fail({ name: "inclusion", detail: `the entry is not in the signed tree: ${why(e)}` }, { ...base, cosignatures });
+    return fail(
+      { name: "inclusion", detail: `the entry is not in the signed tree: ${why(e)}` },
+      { ...base, cosignatures },
+    );
   }
-  checks.push({ name: "inclusion", ok: true, detail: `entry ${proof.index} is in the signed tree of size ${cp.checkpoint.size}` });
+  checks.push({
+    name: "inclusion",
+    ok: true,
+    detail: `entry ${proof.index} is in the signed tree of size ${cp.checkpoint.size}`,
+  });
   return { valid: true, checks, ...base, treeSize: cp.checkpoint.size, cosignatures };
 }
-

@@ -13,7 +13,10 @@ export const evidenceInput = z
     sha256: z.string().regex(hex64, "sha256 must be 64 lowercase hex characters (a SHA-256 digest)"),
     size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
     title: z.string().trim().min(1).max(200).optional(),
-    meta: z.string().regex(hex64, "meta must be a salted SHA-256 commitment, 64 lowercase hex characters").optional(),
+    meta: z
+      .string()
+      .regex(hex64, "meta must be a salted SHA-256 commitment, 64 lowercase hex characters")
+      .optional(),
   })
   .strict();
 
@@ -49,7 +52,8 @@ export async function depositEvidenceBatch(ledger: Ledger, inputs: readonly unkn
     try {
       return { type: "evidence.deposited" as const, body: toBody(parseEvidenceInput(x)) };
     } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError(e.code, `item ${i}: ${e.message}`, { cause: e });
+      if (e instanceof ValidationError)
+        throw new ValidationError(e.code, `item ${i}: ${e.message}`, { cause: e });
       throw e;
     }
   });

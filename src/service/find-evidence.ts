@@ -1,4 +1,4 @@
-import { equalBytes, isHexDigest, fromHex } from "../core/bytes.js";
+import { equalBytes, fromHex, isHexDigest } from "../core/bytes.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
 import { EVIDENCE_ID_BYTES, parseEvidenceId } from "../ledger/evidence-id.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -9,7 +9,8 @@ import { receiptForIndex } from "./receipts.js";
 export async function findEvidence(ledger: Ledger, id: string): Promise<Receipt> {
   const prefix = parseEvidenceId(id);
   const index = await ledger.storage.findById(prefix);
-  if (index === undefined || index >= ledger.size) throw new NotFoundError("EVIDENCE_NOT_FOUND", `no evidence with ID ${id}`);
+  if (index === undefined || index >= ledger.size)
+    throw new NotFoundError("EVIDENCE_NOT_FOUND", `no evidence with ID ${id}`);
   const leafHash = await ledger.leafHash(index);
   if (!equalBytes(leafHash.subarray(0, EVIDENCE_ID_BYTES), prefix)) {
     throw new NotFoundError("EVIDENCE_NOT_FOUND", `no evidence with ID ${id}`);
@@ -19,7 +20,8 @@ export async function findEvidence(ledger: Ledger, id: string): Promise<Receipt>
 
 /** Indices of entries that record this SHA-256 digest (hex), oldest first. */
 export async function findByDigest(ledger: Ledger, sha256: string, limit = 100): Promise<number[]> {
-  if (!isHexDigest(sha256)) throw new ValidationError("INVALID_DIGEST", "sha256 must be 64 lowercase hex characters");
+  if (!isHexDigest(sha256))
+    throw new ValidationError("INVALID_DIGEST", "sha256 must be 64 lowercase hex characters");
   const found = await ledger.storage.findByDigest(fromHex(sha256, 32), limit);
   return found.filter((i) => i < ledger.size);
 }

@@ -1,6 +1,6 @@
-import type { CheckpointBody, LogKey } from "../ledger/log-keys.js";
 import { openCheckpoint, signCheckpoint } from "../crypto/checkpoint.js";
 import { createSigner, createVerifier, formatVerifierKey, parseSignerKey } from "../crypto/note-keys.js";
+import type { CheckpointBody, LogKey } from "../ledger/log-keys.js";
 
 /** The log key from its private key string: signs and opens c2sp.org/tlog-checkpoint notes. */
 export function createLogKey(secret: string): LogKey {

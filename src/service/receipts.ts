@@ -1,8 +1,8 @@
 import { NotFoundError } from "../core/errors.js";
+import { evidenceIdFromLeafHash } from "../ledger/evidence-id.js";
 import type { Appended, Ledger } from "../ledger/ledger.js";
 import type { StoredCheckpoint } from "../ledger/ledger-store.js";
 import { buildReceipt, type Receipt } from "../ledger/receipt.js";
-import { evidenceIdFromLeafHash } from "../ledger/evidence-id.js";
 
 /** The receipt of a fresh append, proved against the block that recorded it. */
 export async function receiptForAppended(ledger: Ledger, a: Appended): Promise<Receipt> {
@@ -11,12 +11,28 @@ export async function receiptForAppended(ledger: Ledger, a: Appended): Promise<R
 }
 
 /** The receipt of a stored entry, proved against `checkpoint` (default: the newest). */
-export async function receiptForIndex(ledger: Ledger, index: number, checkpoint?: StoredCheckpoint): Promise<Receipt> {
+export async function receiptForIndex(
+  ledger: Ledger,
+  index: number,
+  checkpoint?: StoredCheckpoint,
+): Promise<Receipt> {
   const store = ledger.storage;
   const cp = checkpoint ?? ledger.latest();
   const data = index < cp.size ? await store.getEntry(index) : undefined;
   const recordedIn = data ? await store.checkpointCovering(index) : undefined;
-  if (!data || !recordedIn) throw new NotFoundError("ENTRY_NOT_FOUND", `no entry ${index} in a tree of size ${cp.size}`);
-  const [leafHash, proof] = await Promise.all([ledger.leafHash(index), ledger.proveInclusion(index, cp.size)]);
-  return buildReceipt({ evidenceId: evidenceIdFromLeafHash(leafHash), index, leafHash, data, recordedIn, checkpoint: cp, proof });
+  if (!data || !recordedIn)
+    throw new NotFoundError("ENTRY_NOT_FOUND", `no entry ${index} in a tree of size ${cp.size}`);
+  const [leafHash, proof] = await Promise.all([
+    ledger.leafHash(index),
+    ledger.proveInclusion(index, cp.size),
+  ]);
+  return buildReceipt({
+    evidenceId: evidenceIdFromLeafHash(leafHash),
+    index,
+    leafHash,
+    data,
+    recordedIn,
+    checkpoint: cp,
+    proof,
+  });
 }

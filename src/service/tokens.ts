@@ -68,7 +68,8 @@ export async function createToken(
   input: { name: string; role: string },
   deps: { clock: Clock; randomBytes: RandomBytes },
 ): Promise<{ token: string; record: TokenRecord }> {
-  if (!isRole(input.role)) throw new ValidationError("INVALID_ARGUMENT", `role must be one of ${ROLES.join(", ")}`);
+  if (!isRole(input.role))
+    throw new ValidationError("INVALID_ARGUMENT", `role must be one of ${ROLES.join(", ")}`);
   if (!NAME_FORMAT.test(input.name)) {
     throw new ValidationError("INVALID_ARGUMENT", "name must be 1 to 64 printable characters without spaces");
   }
@@ -84,7 +85,10 @@ export async function createToken(
   };
   await store.update((records) => {
     if (records.some((r) => !r.revoked && r.name === input.name)) {
-      throw new ConflictError("CONFLICT", `an active token named "${input.name}" exists; revoke it or pick another name`);
+      throw new ConflictError(
+        "CONFLICT",
+        `an active token named "${input.name}" exists; revoke it or pick another name`,
+      );
     }
     return [...records, record];
   });
@@ -100,8 +104,14 @@ export async function revokeToken(store: TokenStore, nameOrId: string, clock: Cl
   let revoked: TokenRecord | undefined;
   await store.update((records) => {
     const target =
-      records.find((r) => r.id === nameOrId) ?? records.find((r) => !r.revoked && r.name === nameOrId) ?? records.find((r) => r.name === nameOrId);
-    if (!target) throw new NotFoundError("TOKEN_NOT_FOUND", `no token with ID or name "${nameOrId}"; see \`notarium token list\``);
+      records.find((r) => r.id === nameOrId) ??
+      records.find((r) => !r.revoked && r.name === nameOrId) ??
+      records.find((r) => r.name === nameOrId);
+    if (!target)
+      throw new NotFoundError(
+        "TOKEN_NOT_FOUND",
+        `no token with ID or name "${nameOrId}"; see \`notarium token list\``,
+      );
     if (target.revoked) {
       revoked = target;
       return records;
@@ -170,5 +180,8 @@ export class TokenAuthenticator {
 /** Admin may do everything (DESIGN §5); others only what the route lists. */
 export function authorize(principal: Principal, allowed: readonly Role[]): void {
   if (principal.role === "admin" || allowed.includes(principal.role)) return;
-  throw new AppError("FORBIDDEN", `this needs a ${allowed.join(" or ")} token; yours is a ${principal.role} token`);
+  throw new AppError(
+    "FORBIDDEN",
+    `this needs a ${allowed.join(" or ")} token; yours is a ${principal.role} token`,
+  );
 }

@@ -41,8 +41,18 @@ export async function verifyDigest(ledger: Ledger, sha256: string): Promise<Dige
   const cp = ledger.latest();
   const signed = openCheckpoint(cp.note, verifier).checkpoint;
   const matches = await Promise.all(indices.map((i) => receiptForIndex(ledger, i, cp)));
-  const checks: Check[] = [{ name: "digest", ok: true, detail: `recorded in ${matches.length} entr${matches.length === 1 ? "y" : "ies"}` }];
-  checks.push({ name: "checkpoint", ok: true, detail: `signed by the log ${signed.origin} at tree size ${signed.size}` });
+  const checks: Check[] = [
+    {
+      name: "digest",
+      ok: true,
+      detail: `recorded in ${matches.length} entr${matches.length === 1 ? "y" : "ies"}`,
+    },
+  ];
+  checks.push({
+    name: "checkpoint",
+    ok: true,
+    detail: `signed by the log ${signed.origin} at tree size ${signed.size}`,
+  });
   let valid = true;
   for (const r of matches) {
     const ok = isValidInclusion(

@@ -21,7 +21,11 @@ export async function readSecretFile(path: string, what: string): Promise<string
     mode = (await stat(path)).mode;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new StorageError("KEY_FILE_UNREADABLE", `cannot read ${what} ${path}: ${(cause as Error).message}`, { cause });
+    throw new StorageError(
+      "KEY_FILE_UNREADABLE",
+      `cannot read ${what} ${path}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   if (process.platform !== "win32" && (mode & 0o077) !== 0) {
     throw new StorageError(
@@ -32,9 +36,13 @@ export async function readSecretFile(path: string, what: string): Promise<string
   try {
     return await readFile(path, "utf8");
   } catch (cause) {
-    throw new StorageError("KEY_FILE_UNREADABLE", `cannot read ${what} ${path}: ${(cause as Error).message}; check its owner and mode`, {
-      cause,
-    });
+    throw new StorageError(
+      "KEY_FILE_UNREADABLE",
+      `cannot read ${what} ${path}: ${(cause as Error).message}; check its owner and mode`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -81,14 +89,18 @@ export async function loadOrCreateLogKey(
     return { secret: text.trim(), origin: parsed.name, created: false };
   }
   if (options.create === false) {
-    throw new StorageError("KEY_FILE_UNREADABLE", `no log key at ${path}; start the service once (npm start) to create one`);
+    throw new StorageError(
+      "KEY_FILE_UNREADABLE",
+      `no log key at ${path}; start the service once (npm start) to create one`,
+    );
   }
   const origin = options.origin ?? `notarium.local/${toHex(options.randomBytes(4))}`;
   let secret: string;
   try {
     secret = generateSignerKey(origin, options.randomBytes);
   } catch (cause) {
-    if (cause instanceof AppError) throw new StorageError("CONFIG_INVALID", `invalid origin "${origin}": ${cause.message}`, { cause });
+    if (cause instanceof AppError)
+      throw new StorageError("CONFIG_INVALID", `invalid origin "${origin}": ${cause.message}`, { cause });
     throw cause;
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });

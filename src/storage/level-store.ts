@@ -69,7 +69,9 @@ export class LevelLedgerStore implements LedgerStore {
           { cause },
         );
       }
-      throw new StorageError("STORAGE_FAILURE", `cannot open the ledger database at ${this.location}`, { cause });
+      throw new StorageError("STORAGE_FAILURE", `cannot open the ledger database at ${this.location}`, {
+        cause,
+      });
     }
   }
 
@@ -147,14 +149,23 @@ export class LevelLedgerStore implements LedgerStore {
     try {
       await b.write({ sync: true });
     } catch (cause) {
-      throw new StorageError("STORAGE_FAILURE", "ledger database write failed; nothing of this block was recorded", {
-        cause,
-      });
+      throw new StorageError(
+        "STORAGE_FAILURE",
+        "ledger database write failed; nothing of this block was recorded",
+        {
+          cause,
+        },
+      );
     }
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
-    for await (const [k, v] of this.db.iterator({ gte: key1(P.block, 0), lte: key1(P.block, Number.MAX_SAFE_INTEGER), reverse: true, limit: 1 })) {
+    for await (const [k, v] of this.db.iterator({
+      gte: key1(P.block, 0),
+      lte: key1(P.block, Number.MAX_SAFE_INTEGER),
+      reverse: true,
+      limit: 1,
+    })) {
       return decodeCheckpoint(readU64be(k, 1), v);
     }
     return undefined;
@@ -166,14 +177,21 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async checkpointCovering(index: number): Promise<StoredCheckpoint | undefined> {
-    for await (const [, v] of this.db.iterator({ gt: key1(P.size, index), lte: key1(P.size, Number.MAX_SAFE_INTEGER), limit: 1 })) {
+    for await (const [, v] of this.db.iterator({
+      gt: key1(P.size, index),
+      lte: key1(P.size, Number.MAX_SAFE_INTEGER),
+      limit: 1,
+    })) {
       return this.getCheckpoint(readU64be(v));
     }
     return undefined;
   }
 
   async *iterateCheckpoints(fromHeight = 0): AsyncIterable<StoredCheckpoint> {
-    for await (const [k, v] of this.db.iterator({ gte: key1(P.block, fromHeight), lte: key1(P.block, Number.MAX_SAFE_INTEGER) })) {
+    for await (const [k, v] of this.db.iterator({
+      gte: key1(P.block, fromHeight),
+      lte: key1(P.block, Number.MAX_SAFE_INTEGER),
+    })) {
       yield decodeCheckpoint(readU64be(k, 1), v);
     }
   }
@@ -183,7 +201,11 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async *iterateEntries(from = 0, limit = Number.POSITIVE_INFINITY): AsyncIterable<StoredEntry> {
-    const opts = { gte: key1(P.entry, from), lte: key1(P.entry, Number.MAX_SAFE_INTEGER), highWaterMarkBytes: 1 << 20 };
+    const opts = {
+      gte: key1(P.entry, from),
+      lte: key1(P.entry, Number.MAX_SAFE_INTEGER),
+      highWaterMarkBytes: 1 << 20,
+    };
     let n = 0;
     for await (const [k, v] of this.db.iterator(Number.isFinite(limit) ? { ...opts, limit } : opts)) {
       yield { index: readU64be(k, 1), data: view(v).subarray(32) };
@@ -195,14 +217,19 @@ export class LevelLedgerStore implements LedgerStore {
     if (ids.length === 0) return [];
     let values: (Uint8Array | undefined)[];
     try {
-      values = await this.db.getMany(ids.map((id) => (id.level === 0 ? key1(P.entry, id.index) : nodeKey(id.level, id.index))));
+      values = await this.db.getMany(
+        ids.map((id) => (id.level === 0 ? key1(P.entry, id.index) : nodeKey(id.level, id.index))),
+      );
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
     }
     return values.map((v, i) => {
       const id = ids[i] as NodeId;
       if (v === undefined || (id.level === 0 ? v.length < 32 : v.length !== 32)) {
-        throw new StorageError("LEDGER_CORRUPT", `Merkle node level ${id.level} index ${id.index} is missing or damaged`);
+        throw new StorageError(
+          "LEDGER_CORRUPT",
+          `Merkle node level ${id.level} index ${id.index} is missing or damaged`,
+        );
       }
       return view(v).subarray(0, 32);
     });
@@ -210,12 +237,20 @@ export class LevelLedgerStore implements LedgerStore {
 
   async *iterateNodes(level: number): AsyncIterable<{ index: number; hash: Uint8Array }> {
     if (level === 0) {
-      for await (const [k, v] of this.db.iterator({ gte: key1(P.entry, 0), lte: key1(P.entry, Number.MAX_SAFE_INTEGER), highWaterMarkBytes: 1 << 20 })) {
+      for await (const [k, v] of this.db.iterator({
+        gte: key1(P.entry, 0),
+        lte: key1(P.entry, Number.MAX_SAFE_INTEGER),
+        highWaterMarkBytes: 1 << 20,
+      })) {
         yield { index: readU64be(k, 1), hash: view(v).subarray(0, 32) };
       }
       return;
     }
-    for await (const [k, v] of this.db.iterator({ gte: nodeKey(level, 0), lte: nodeKey(level, Number.MAX_SAFE_INTEGER), highWaterMarkBytes: 1 << 20 })) {
+    for await (const [k, v] of this.db.iterator({
+      gte: nodeKey(level, 0),
+      lte: nodeKey(level, Number.MAX_SAFE_INTEGER),
+      highWaterMarkBytes: 1 << 20,
+    })) {
       yield { index: readU64be(k, 2), hash: view(v) };
     }
   }
@@ -223,7 +258,11 @@ export class LevelLedgerStore implements LedgerStore {
   async findByDigest(sha256: Uint8Array, limit = 100): Promise<number[]> {
     const prefix = concatBytes(Uint8Array.of(P.digest), sha256);
     const out: number[] = [];
-    for await (const k of this.db.keys({ gte: concatBytes(prefix, u64be(0)), lte: concatBytes(prefix, u64be(Number.MAX_SAFE_INTEGER)), limit })) {
+    for await (const k of this.db.keys({
+      gte: concatBytes(prefix, u64be(0)),
+      lte: concatBytes(prefix, u64be(Number.MAX_SAFE_INTEGER)),
+      limit,
+    })) {
       out.push(readU64be(k, 33));
     }
     return out;

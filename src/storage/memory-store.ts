@@ -39,7 +39,8 @@ export class MemoryLedgerStore implements LedgerStore {
     this.check();
     const expected = this.entries.length;
     block.entries.forEach((e, i) => {
-      if (e.index !== expected + i) throw new StorageError("STORAGE_FAILURE", `entry ${e.index} out of order`);
+      if (e.index !== expected + i)
+        throw new StorageError("STORAGE_FAILURE", `entry ${e.index} out of order`);
     });
     for (const e of block.entries) this.entries.push(e.data.slice());
     for (const n of block.nodes) {
@@ -114,7 +115,8 @@ export class MemoryLedgerStore implements LedgerStore {
     this.check();
     const m = this.nodes[level];
     if (!m) return;
-    for (const index of [...m.keys()].sort((a, b) => a - b)) yield { index, hash: m.get(index) as Uint8Array };
+    for (const index of [...m.keys()].sort((a, b) => a - b))
+      yield { index, hash: m.get(index) as Uint8Array };
   }
 
   async findByDigest(sha256: Uint8Array, limit = 100): Promise<number[]> {

@@ -61,7 +61,11 @@ export class TokenFile implements TokenStore {
       return `${s.ino}:${s.mtimeNs}:${s.size}`;
     } catch (e) {
       if (errno(e) === "ENOENT") return undefined;
-      throw new StorageError("KEY_FILE_UNREADABLE", `cannot read the tokens file ${this.path}: ${(e as Error).message}`, { cause: e });
+      throw new StorageError(
+        "KEY_FILE_UNREADABLE",
+        `cannot read the tokens file ${this.path}: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   }
 
@@ -75,7 +79,11 @@ export class TokenFile implements TokenStore {
       fh = await open(this.path, "r");
     } catch (e) {
       if (errno(e) === "ENOENT") return { records: [], version: undefined };
-      throw new StorageError("KEY_FILE_UNREADABLE", `cannot read the tokens file ${this.path}: ${(e as Error).message}`, { cause: e });
+      throw new StorageError(
+        "KEY_FILE_UNREADABLE",
+        `cannot read the tokens file ${this.path}: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     try {
       // Stat and read the same open file, so the version describes exactly these bytes.
@@ -98,12 +106,19 @@ export class TokenFile implements TokenStore {
     try {
       json = JSON.parse(text);
     } catch (cause) {
-      throw new StorageError("KEY_FILE_MALFORMED", `the tokens file ${this.path} is not JSON; restore it from backup`, { cause });
+      throw new StorageError(
+        "KEY_FILE_MALFORMED",
+        `the tokens file ${this.path} is not JSON; restore it from backup`,
+        { cause },
+      );
     }
     const r = fileSchema.safeParse(json);
     if (!r.success) {
       const i = r.error.issues[0];
-      throw new StorageError("KEY_FILE_MALFORMED", `the tokens file ${this.path} is malformed at ${i?.path.join(".")}: ${i?.message}`);
+      throw new StorageError(
+        "KEY_FILE_MALFORMED",
+        `the tokens file ${this.path} is malformed at ${i?.path.join(".")}: ${i?.message}`,
+      );
     }
     return r.data.tokens;
   }
@@ -129,15 +144,25 @@ export class TokenFile implements TokenStore {
         break;
       } catch (e) {
         if (errno(e) !== "EEXIST") {
-          throw new StorageError("KEY_FILE_UNREADABLE", `cannot lock the tokens file ${this.path}: ${(e as Error).message}`, { cause: e });
+          throw new StorageError(
+            "KEY_FILE_UNREADABLE",
+            `cannot lock the tokens file ${this.path}: ${(e as Error).message}`,
+            { cause: e },
+          );
         }
-        const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+        const age = await stat(lock).then(
+          (s) => Date.now() - s.mtimeMs,
+          () => 0,
+        );
         if (age > LOCK_STALE_MS) {
           await unlink(lock).catch(() => undefined);
           continue;
         }
         if (Date.now() > deadline) {
-          throw new StorageError("CONFLICT", `the tokens file is locked by another process (${lock}); retry, or remove the lock if no notarium command is running`);
+          throw new StorageError(
+            "CONFLICT",
+            `the tokens file is locked by another process (${lock}); retry, or remove the lock if no notarium command is running`,
+          );
         }
         await new Promise((r) => setTimeout(r, 20));
       }

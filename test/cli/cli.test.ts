@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson } from "../../src/core/canonical-json.js";
 import { utf8 } from "../../src/core/bytes.js";
+import { canonicalJson } from "../../src/core/canonical-json.js";
 import { parseEntry } from "../../src/ledger/entry.js";
 import { LevelLedgerStore } from "../../src/storage/level-store.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -51,21 +51,39 @@ describe("notarium CLI (real binary)", () => {
 
   it("verifies offline with a .tlog-proof and the log key, and rejects the wrong file or key", () => {
     const vkey = readFileSync(join(cwd, "keys/log.vkey"), "utf8").trim();
-    const ok = runCli(["verify", "contract.txt", "--proof", "contract.txt.tlog-proof", "--key", vkey, "--json"], { cwd });
+    const ok = runCli(
+      ["verify", "contract.txt", "--proof", "contract.txt.tlog-proof", "--key", vkey, "--json"],
+      { cwd },
+    );
     expect(ok.status, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout).checks.map((c: { name: string }) => c.name)).toEqual(["proof-format", "entry", "digest", "checkpoint", "inclusion"]);
-    expect(runCli(["verify", "photo.bin", "--proof", "contract.txt.tlog-proof", "--key", vkey], { cwd }).status).toBe(1);
+    expect(JSON.parse(ok.stdout).checks.map((c: { name: string }) => c.name)).toEqual([
+      "proof-format",
+      "entry",
+      "digest",
+      "checkpoint",
+      "inclusion",
+    ]);
+    expect(
+      runCli(["verify", "photo.bin", "--proof", "contract.txt.tlog-proof", "--key", vkey], { cwd }).status,
+    ).toBe(1);
     const otherLog = "evidence.example/log1+d8c1739f+AR+ytxeXyGwz6oa29Sc81qX43KWtyIeObWtDCvyfXKrU";
-    expect(runCli(["verify", "contract.txt", "--proof", "contract.txt.tlog-proof", "--key", otherLog], { cwd }).status).toBe(1);
+    expect(
+      runCli(["verify", "contract.txt", "--proof", "contract.txt.tlog-proof", "--key", otherLog], { cwd })
+        .status,
+    ).toBe(1);
     const malformed = "other.example/log+12345678+AeCYQEvzHuQAJ7D0rTC8wAvNAv6v204IJOaLUILVIjsB";
-    expect(runCli(["verify", "contract.txt", "--proof", "contract.txt.tlog-proof", "--key", malformed], { cwd }).status).toBe(2);
+    expect(
+      runCli(["verify", "contract.txt", "--proof", "contract.txt.tlog-proof", "--key", malformed], { cwd })
+        .status,
+    ).toBe(2);
   });
 
   it("detects a tampered proof file offline", () => {
     const text = readFileSync(join(cwd, "contract.txt.tlog-proof"), "utf8");
     const lines = text.split("\n");
     const i = lines.findIndex((l) => l.startsWith("index "));
-    lines[i + 1] = `${(lines[i + 1] as string).startsWith("A") ? "B" : "A"}${(lines[i + 1] as string).slice(1)}`;
+    lines[i + 1] =
+      `${(lines[i + 1] as string).startsWith("A") ? "B" : "A"}${(lines[i + 1] as string).slice(1)}`;
     writeFileSync(join(cwd, "bad.tlog-proof"), lines.join("\n"));
     const r = runCli(["verify", "contract.txt", "--proof", "bad.tlog-proof", "--json"], { cwd });
     expect(r.status).toBe(1);
@@ -81,7 +99,13 @@ describe("notarium CLI (real binary)", () => {
     expect(p).toMatchObject({ index: 1, size: 2 });
     expect(p.proof).toHaveLength(1);
     expect(JSON.parse(runCli(["prove", "consistency", "1", "2"], { cwd }).stdout).proof).toHaveLength(1);
-    for (const args of [["prove", "inclusion", "2"], ["prove", "inclusion", "-1"], ["prove", "inclusion", "1x"], ["prove", "consistency", "2", "1"], ["prove", "consistency", "0", "1"]]) {
+    for (const args of [
+      ["prove", "inclusion", "2"],
+      ["prove", "inclusion", "-1"],
+      ["prove", "inclusion", "1x"],
+      ["prove", "consistency", "2", "1"],
+      ["prove", "consistency", "0", "1"],
+    ]) {
       const r = runCli(args, { cwd });
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr.length).toBeGreaterThan(0);
@@ -111,7 +135,13 @@ describe("notarium CLI (real binary)", () => {
     key[8] = 2;
     // Stored value = leaf hash || entry; change the entry bytes only, as an attacker editing the DB would.
     const stored = (await store.raw.get(key)) as Uint8Array;
-    await store.raw.put(key, Buffer.concat([stored.subarray(0, 32), utf8(canonicalJson({ ...e, body: { sha256: "f".repeat(64) } }))]));
+    await store.raw.put(
+      key,
+      Buffer.concat([
+        stored.subarray(0, 32),
+        utf8(canonicalJson({ ...e, body: { sha256: "f".repeat(64) } })),
+      ]),
+    );
     await store.close();
     const r = runCli(["audit"], { cwd: dir });
     expect(r.status).toBe(1);

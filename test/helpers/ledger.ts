@@ -24,7 +24,9 @@ export function testLogKey(origin = TEST_ORIGIN, seed = 1) {
   return createLogKey(generateSignerKey(origin, seededBytes(seed)));
 }
 
-export async function openTestLedger(opts: { store?: LedgerStore; maxBatch?: number; maxQueue?: number } = {}) {
+export async function openTestLedger(
+  opts: { store?: LedgerStore; maxBatch?: number; maxQueue?: number } = {},
+) {
   const store = opts.store ?? new MemoryLedgerStore();
   await store.open();
   const clock = fixedClock("2026-11-26T10:00:00.000Z", 1);

@@ -9,7 +9,9 @@ import { digest, openTestLedger } from "../helpers/ledger.js";
 
 async function filled(n = 100) {
   const t = await openTestLedger({ maxBatch: 16 });
-  await Promise.all(Array.from({ length: n }, (_, i) => t.ledger.append("evidence.deposited", { sha256: digest(i) })));
+  await Promise.all(
+    Array.from({ length: n }, (_, i) => t.ledger.append("evidence.deposited", { sha256: digest(i) })),
+  );
   return { ...t, mem: t.store as MemoryLedgerStore };
 }
 
@@ -50,7 +52,9 @@ describe("auditLedger", () => {
     const { mem, key } = await filled(40);
     const cps = (mem as unknown as { checkpoints: StoredCheckpoint[] }).checkpoints;
     const victim = cps[2] as StoredCheckpoint;
-    victim.note = victim.note.replace(/\n(\d+)\n/, (_, n) => `\n${Number(n) + 0}\n`).replace(/— (\S+) (.)/, (_, k, c) => `— ${k} ${c === "A" ? "B" : "A"}`);
+    victim.note = victim.note
+      .replace(/\n(\d+)\n/, (_, n) => `\n${Number(n) + 0}\n`)
+      .replace(/— (\S+) (.)/, (_, k, c) => `— ${k} ${c === "A" ? "B" : "A"}`);
     const r = await auditLedger(mem, key);
     expect(r.firstProblem?.blockHeight).toBe(2);
   });

@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { secureRandomBytes, systemClock } from "../../src/core/clock.js";
+import { parseConfig } from "../../src/cli/config.js";
+import { openLocalLedger } from "../../src/cli/open-local.js";
 import { toHex } from "../../src/core/bytes.js";
+import { secureRandomBytes, systemClock } from "../../src/core/clock.js";
 import { openCheckpoint } from "../../src/crypto/checkpoint.js";
 import { createVerifier } from "../../src/crypto/note-keys.js";
 import { auditLedger } from "../../src/ledger/audit.js";
 import { verifyConsistency } from "../../src/merkle/verify.js";
-import { parseConfig } from "../../src/cli/config.js";
-import { openLocalLedger } from "../../src/cli/open-local.js";
 
 const writer = fileURLToPath(new URL("../helpers/crash-writer.mjs", import.meta.url));
 
@@ -25,7 +25,9 @@ interface Ack {
 /** Runs the writer until it has acknowledged some entries, then kills it with SIGKILL after a random delay. */
 function runAndKill(dataDir: string, keysDir: string, round: number): Promise<Ack[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, dataDir, keysDir, `r${round}`], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [writer, dataDir, keysDir, `r${round}`], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     let ready = false;
@@ -71,7 +73,13 @@ describe("crash safety", () => {
       const seen = new Map(acks.map((a) => [a.size, a.note]));
       for (const note of seen.values()) {
         const old = openCheckpoint(note, verifier).checkpoint;
-        verifyConsistency(old.size, head.size, await local.ledger.proveConsistency(old.size, head.size), old.root, head.root);
+        verifyConsistency(
+          old.size,
+          head.size,
+          await local.ledger.proveConsistency(old.size, head.size),
+          old.root,
+          head.root,
+        );
       }
       const report = await auditLedger(local.store, local.key);
       expect(report).toMatchObject({ ok: true, entries: head.size });

@@ -1,8 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../src/core/canonical-json.js";
 import { utf8 } from "../../src/core/bytes.js";
-import { type Entry, encodeEntry, GENESIS_PREV, MAX_LEAF_BYTES, parseEntry, utf8Length } from "../../src/ledger/entry.js";
+import { canonicalJson } from "../../src/core/canonical-json.js";
+import {
+  type Entry,
+  encodeEntry,
+  GENESIS_PREV,
+  MAX_LEAF_BYTES,
+  parseEntry,
+  utf8Length,
+} from "../../src/ledger/entry.js";
 
 const base: Entry = {
   v: 1,
@@ -10,7 +17,7 @@ const base: Entry = {
   prev: "ab".repeat(32),
   time: "2026-11-26T10:00:00.000Z",
   type: "evidence.deposited",
-  body: { sha256: "cd".repeat(32), title: "合同 \u2028 \"quoted\"", size: 12 },
+  body: { sha256: "cd".repeat(32), title: '合同 \u2028 "quoted"', size: 12 },
 };
 
 describe("ledger entries", () => {
@@ -48,15 +55,21 @@ describe("ledger entries", () => {
       canonicalJson({ ...base, extra: 1 }),
       "not json",
     ];
-    for (const s of bad) expect(() => parseEntry(utf8(s)), s).toThrow(expect.objectContaining({ code: "INVALID_ENTRY" }));
-    expect(() => parseEntry(Uint8Array.of(0xff, 0xfe))).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+    for (const s of bad)
+      expect(() => parseEntry(utf8(s)), s).toThrow(expect.objectContaining({ code: "INVALID_ENTRY" }));
+    expect(() => parseEntry(Uint8Array.of(0xff, 0xfe))).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
   });
 
   it("place the real prev even when the body has a field named prev", async () => {
     const { openTestLedger } = await import("../helpers/ledger.js");
     const { ledger } = await openTestLedger();
     await ledger.append("evidence.deposited", { sha256: "ab".repeat(32) });
-    const a = await ledger.append("evidence.deposited", { sha256: "cd".repeat(32), prev: GENESIS_PREV } as never);
+    const a = await ledger.append("evidence.deposited", {
+      sha256: "cd".repeat(32),
+      prev: GENESIS_PREV,
+    } as never);
     expect(parseEntry(a.data)).toEqual(a.entry);
     expect(a.entry.prev).not.toBe(GENESIS_PREV);
     expect(a.entry.body.prev).toBe(GENESIS_PREV);

@@ -22,7 +22,14 @@ describe("evidence IDs", () => {
   });
 
   it("reject malformed IDs with INVALID_ARGUMENT", () => {
-    for (const id of ["", "NTR-", "NTR-000000000000000", "XYZ-0000000000000000", "NTR-000000000000000U", "NTR-0000000000000000X"]) {
+    for (const id of [
+      "",
+      "NTR-",
+      "NTR-000000000000000",
+      "XYZ-0000000000000000",
+      "NTR-000000000000000U",
+      "NTR-0000000000000000X",
+    ]) {
       expect(() => parseEvidenceId(id), id).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
     }
   });

@@ -15,7 +15,9 @@ describe("Ledger", () => {
     const cp = ledger.latest();
     expect(cp).toMatchObject({ blockHeight: 0, size: 0 });
     const opened = openCheckpoint(cp.note, createVerifier(key.verifierKey), key.origin);
-    expect(toHex(opened.checkpoint.root)).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    expect(toHex(opened.checkpoint.root)).toBe(
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    );
   });
 
   it("chains entries by prev and answers with a block whose checkpoint covers them", async () => {
@@ -27,12 +29,20 @@ describe("Ledger", () => {
     expect(parseEntry(b.data)).toEqual(b.entry);
     expect(b.block.size).toBeGreaterThan(b.index);
     const opened = openCheckpoint(b.block.note, createVerifier(key.verifierKey));
-    verifyInclusion(b.leafHash, b.index, b.block.size, await ledger.proveInclusion(b.index, b.block.size), opened.checkpoint.root);
+    verifyInclusion(
+      b.leafHash,
+      b.index,
+      b.block.size,
+      await ledger.proveInclusion(b.index, b.block.size),
+      opened.checkpoint.root,
+    );
   });
 
   it("group-commits concurrent appends into few blocks with one linear history", async () => {
     const { ledger, store } = await openTestLedger({ maxBatch: 64 });
-    const results = await Promise.all(Array.from({ length: 500 }, (_, i) => ledger.append("evidence.deposited", { sha256: digest(i) })));
+    const results = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => ledger.append("evidence.deposited", { sha256: digest(i) })),
+    );
     const indices = results.map((r) => r.index).sort((x, y) => x - y);
     expect(indices).toEqual(Array.from({ length: 500 }, (_, i) => i));
     expect(ledger.latest().blockHeight).toBeLessThan(20);
@@ -63,18 +73,28 @@ describe("Ledger", () => {
 
   it("answers OVERLOADED when the queue is full, and CLOSED after close", async () => {
     const { ledger } = await openTestLedger({ maxQueue: 3, maxBatch: 2 });
-    const ps = Array.from({ length: 6 }, (_, i) => ledger.append("evidence.deposited", { sha256: digest(i) }));
+    const ps = Array.from({ length: 6 }, (_, i) =>
+      ledger.append("evidence.deposited", { sha256: digest(i) }),
+    );
     const settled = await Promise.allSettled(ps);
-    expect(settled.some((s) => s.status === "rejected" && (s.reason as { code: string }).code === "OVERLOADED")).toBe(true);
+    expect(
+      settled.some((s) => s.status === "rejected" && (s.reason as { code: string }).code === "OVERLOADED"),
+    ).toBe(true);
     await ledger.close();
-    await expect(ledger.append("evidence.deposited", { sha256: digest(9) })).rejects.toMatchObject({ code: "CLOSED" });
+    await expect(ledger.append("evidence.deposited", { sha256: digest(9) })).rejects.toMatchObject({
+      code: "CLOSED",
+    });
   });
 
   it("proves consistency between any two checkpoints it signed", async () => {
     const { ledger, key } = await openTestLedger({ maxBatch: 7 });
     const cps = [];
     for (let round = 0; round < 5; round++) {
-      await Promise.all(Array.from({ length: 10 + round }, (_, i) => ledger.append("evidence.deposited", { sha256: digest(round * 100 + i) })));
+      await Promise.all(
+        Array.from({ length: 10 + round }, (_, i) =>
+          ledger.append("evidence.deposited", { sha256: digest(round * 100 + i) }),
+        ),
+      );
       cps.push(openCheckpoint(ledger.latest().note, createVerifier(key.verifierKey)).checkpoint);
     }
     for (const a of cps) {
@@ -110,17 +130,23 @@ describe("Ledger", () => {
     const { ledger, key, clock } = await openTestLedger({ store });
     await ledger.append("evidence.deposited", { sha256: digest(1) });
     // Another key's checkpoint, or a tampered tree, must stop the start.
-    await expect(Ledger.open({ store, key: testLogKey(key.origin, 2), clock })).rejects.toMatchObject({ code: "LEDGER_CORRUPT" });
+    await expect(Ledger.open({ store, key: testLogKey(key.origin, 2), clock })).rejects.toMatchObject({
+      code: "LEDGER_CORRUPT",
+    });
     const s2 = new MemoryLedgerStore();
     const t = await openTestLedger({ store: s2 });
     await t.ledger.append("evidence.deposited", { sha256: digest(1) });
     (s2 as unknown as { nodes: Map<number, Uint8Array>[] }).nodes[0]?.set(0, fromHex(digest(7)));
-    await expect(Ledger.open({ store: s2, key: t.key, clock })).rejects.toMatchObject({ code: "LEDGER_CORRUPT" });
+    await expect(Ledger.open({ store: s2, key: t.key, clock })).rejects.toMatchObject({
+      code: "LEDGER_CORRUPT",
+    });
   });
 
   it("refuses a data directory of another origin", async () => {
     const store = new MemoryLedgerStore();
     const { clock } = await openTestLedger({ store });
-    await expect(Ledger.open({ store, key: testLogKey("other.example/log"), clock })).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+    await expect(Ledger.open({ store, key: testLogKey("other.example/log"), clock })).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+    });
   });
 });

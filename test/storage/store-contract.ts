@@ -5,8 +5,16 @@ import type { BlockWrite, LedgerStore, StoredCheckpoint } from "../../src/ledger
 const h = (n: number) => new Uint8Array(32).fill(n & 255);
 
 function block(height: number, from: number, count: number): BlockWrite {
-  const entries = Array.from({ length: count }, (_, i) => ({ index: from + i, data: utf8(`entry ${from + i}`) }));
-  const checkpoint: StoredCheckpoint = { blockHeight: height, size: from + count, note: `note ${height}\n`, time: "2026-01-01T00:00:00.000Z" };
+  const entries = Array.from({ length: count }, (_, i) => ({
+    index: from + i,
+    data: utf8(`entry ${from + i}`),
+  }));
+  const checkpoint: StoredCheckpoint = {
+    blockHeight: height,
+    size: from + count,
+    note: `note ${height}\n`,
+    time: "2026-01-01T00:00:00.000Z",
+  };
   return {
     entries,
     nodes: entries.map((e) => ({ level: 0, index: e.index, hash: h(e.index) })),
@@ -23,7 +31,10 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** The behaviour every LedgerStore must have; run against each implementation. */
-export function ledgerStoreContract(name: string, make: () => Promise<{ store: LedgerStore; reopen?: () => Promise<LedgerStore> }>) {
+export function ledgerStoreContract(
+  name: string,
+  make: () => Promise<{ store: LedgerStore; reopen?: () => Promise<LedgerStore> }>,
+) {
   describe(`${name} (LedgerStore contract)`, () => {
     it("starts empty", async () => {
       const { store } = await make();
@@ -53,7 +64,12 @@ export function ledgerStoreContract(name: string, make: () => Promise<{ store: L
       expect(await store.getEntry(5)).toEqual(utf8("entry 5"));
       expect((await collect(store.iterateEntries(2, 3))).map((e) => e.index)).toEqual([2, 3, 4]);
       expect((await collect(store.iterateEntries(5))).map((e) => e.index)).toEqual([5, 6]);
-      expect(await store.getNodes([{ level: 0, index: 6 }, { level: 0, index: 1 }])).toEqual([h(6), h(1)]);
+      expect(
+        await store.getNodes([
+          { level: 0, index: 6 },
+          { level: 0, index: 1 },
+        ]),
+      ).toEqual([h(6), h(1)]);
       expect((await collect(store.iterateNodes(0))).map((n) => n.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
       expect(await store.findByDigest(h(0))).toEqual([0, 3, 6]);
       expect(await store.findByDigest(h(0), 2)).toEqual([0, 3]);
@@ -65,7 +81,9 @@ export function ledgerStoreContract(name: string, make: () => Promise<{ store: L
     it("refuses to read a node it does not have", async () => {
       const { store } = await make();
       await store.appendBlock(block(0, 0, 1));
-      await expect(store.getNodes([{ level: 3, index: 0 }])).rejects.toMatchObject({ code: expect.stringMatching(/STORAGE_FAILURE|LEDGER_CORRUPT/) });
+      await expect(store.getNodes([{ level: 3, index: 0 }])).rejects.toMatchObject({
+        code: expect.stringMatching(/STORAGE_FAILURE|LEDGER_CORRUPT/),
+      });
       await store.close();
     });
 

@@ -7,7 +7,9 @@ import { CliExit, EXIT, printJson } from "../output.js";
 export function registerAudit(program: Command, ctx: CliContext): void {
   program
     .command("audit")
-    .description("recompute every leaf hash, prev link, Merkle node and checkpoint signature of the local ledger")
+    .description(
+      "recompute every leaf hash, prev link, Merkle node and checkpoint signature of the local ledger",
+    )
     .option("--json", "print the report as JSON")
     .action(async (opts: { json?: boolean }) => {
       const local = await openLocalLedger(ctx.config(), ctx);

@@ -1,13 +1,12 @@
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { ValidationError } from "../../core/errors.js";
 import { depositEvidenceBatch } from "../../service/deposit-evidence.js";
-import { hashFile, type HashedFile } from "../hash-file.js";
+import { type HashedFile, hashFile } from "../hash-file.js";
 import type { CliContext } from "../main.js";
 import { openLocalLedger } from "../open-local.js";
 import { printJson } from "../output.js";
 import { createProgress } from "../progress.js";
-import { stat } from "node:fs/promises";
-import { ValidationError } from "../../core/errors.js";
 
 const CHUNK = 1000;
 
@@ -17,7 +16,10 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
     .description("hash files (never uploaded, never stored) and record their SHA-256 digests in the ledger")
     .argument("<files...>", "files to notarize")
     .option("--json", "print one receipt per line as JSON")
-    .option("--title <title>", "a short public title recorded with each digest (no personal data: the log is public and permanent)")
+    .option(
+      "--title <title>",
+      "a short public title recorded with each digest (no personal data: the log is public and permanent)",
+    )
     .option("--save-proof", "write FILE.tlog-proof next to each file, for offline verification")
     .action(async (files: string[], opts: { json?: boolean; title?: string; saveProof?: boolean }) => {
       const sizes = await Promise.all(
@@ -25,7 +27,9 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
           try {
             return (await stat(f)).size;
           } catch (cause) {
-            throw new ValidationError("FILE_UNREADABLE", `cannot read ${f}: ${(cause as Error).message}`, { cause });
+            throw new ValidationError("FILE_UNREADABLE", `cannot read ${f}: ${(cause as Error).message}`, {
+              cause,
+            });
           }
         }),
       );
@@ -47,7 +51,11 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
           const chunk = hashed.slice(i, i + CHUNK);
           const receipts = await depositEvidenceBatch(
             local.ledger,
-            chunk.map((h) => ({ sha256: h.sha256, size: h.size, ...(opts.title ? { title: opts.title } : {}) })),
+            chunk.map((h) => ({
+              sha256: h.sha256,
+              size: h.size,
+              ...(opts.title ? { title: opts.title } : {}),
+            })),
           );
           for (const [j, r] of receipts.entries()) {
             const file = (chunk[j] as HashedFile).path;

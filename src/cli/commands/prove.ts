@@ -23,7 +23,10 @@ export function registerProve(program: Command, ctx: CliContext): void {
       const local = await openLocalLedger(ctx.config(), ctx);
       try {
         const size = opts.size ?? local.ledger.size;
-        const [proof, root] = await Promise.all([local.ledger.proveInclusion(index, size), local.ledger.rootAt(size)]);
+        const [proof, root] = await Promise.all([
+          local.ledger.proveInclusion(index, size),
+          local.ledger.rootAt(size),
+        ]);
         printJson({ index, size, root: toHex(root), proof: proof.map(toHex) });
       } finally {
         await local.close();

@@ -24,7 +24,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .description("start the Notarium service (what npm start runs); PORT, HOST and NOTARIUM_* variables configure it")
     .action(async () => {
       const config = ctx.config();
-      const options = parseHttpOptions(ctx.env, { maxUploadBytes: config.maxUploadBytes });
+      const options = parseHttpOptions(ctx.env, {
+        maxUploadBytes: config.maxUploadBytes,
+        https: config.publicUrl?.startsWith("https:") ?? false,
+      });
       const logger = pino({ level: config.logLevel, base: { service: "notarium" } });
       const local = await openLocalLedger(config, ctx);
       let admin: string | undefined;

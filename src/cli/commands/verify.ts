@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
@@ -12,13 +12,16 @@ import type { CliContext } from "../main.js";
 import { loadLogKey, openLocalLedger } from "../open-local.js";
 import { CliExit, EXIT, printJson } from "../output.js";
 import { createProgress } from "../progress.js";
-import { stat } from "node:fs/promises";
 
 async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (cause) {
-    throw new ValidationError("FILE_UNREADABLE", `cannot read the ${what} ${path}: ${(cause as Error).message}`, { cause });
+    throw new ValidationError(
+      "FILE_UNREADABLE",
+      `cannot read the ${what} ${path}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }
 
@@ -58,7 +61,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option("--key <vkey>", "trust this log verifier key (instead of --policy)")
     .option("--json", "print the result as JSON")
     .action(async (file: string, opts: { proof?: string; policy?: string; key?: string; json?: boolean }) => {
-      const size = await stat(file).then((s) => s.size, () => 0);
+      const size = await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
       const progress = createProgress(size, 1);
       const hashed = await hashFile(file, (n) => progress.update(n, file)).finally(() => progress.stop());
       let valid: boolean;
@@ -75,7 +81,9 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           const r = await verifyDigest(local.ledger, hashed.sha256);
           // Re-check every receipt with the offline verifier, as a third party would.
           const policy = singleLogPolicy(local.key.verifierKey);
-          const offline = r.matches.map((m) => verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }));
+          const offline = r.matches.map((m) =>
+            verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }),
+          );
           valid = r.valid && offline.every((o) => o.valid);
           checks = [...r.checks, ...offline.flatMap((o) => o.checks.filter((c) => !c.ok))];
           result = { file, ...r, valid, checks };

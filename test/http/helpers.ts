@@ -1,0 +1,174 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { secureRandomBytes, systemClock } from "../../src/core/clock.js";
+import { startHttpService } from "../../src/http/http-service.js";
+import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from "../../src/http/options.js";
+import { Ledger } from "../../src/ledger/ledger.js";
+import { singleLogPolicy } from "../../src/ledger/verify-proof.js";
+import { createToken, TokenAuthenticator } from "../../src/service/tokens.js";
+import { LevelLedgerStore } from "../../src/storage/level-store.js";
+import { TokenFile } from "../../src/storage/token-file.js";
+import { testLogKey } from "../helpers/ledger.js";
+
+export interface TestService {
+  url: string;
+  ledger: Ledger;
+  store: LevelLedgerStore;
+  key: ReturnType<typeof testLogKey>;
+  policy: ReturnType<typeof singleLogPolicy>;
+  tokenFile: TokenFile;
+  tokens: { admin: string; mediator: string; court: string };
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A real service on 127.0.0.1:0 over LevelDB in a temp dir, with one token per role. */
+export async function startTestService(
+  opts: { options?: Partial<HttpOptions>; maxQueue?: number; maxBatch?: number; logger?: pino.Logger } = {},
+): Promise<TestService> {
+  const dir = mkdtempSync(join(tmpdir(), "notarium-http-"));
+  const store = new LevelLedgerStore(join(dir, "ledger"));
+  await store.open();
+  const key = testLogKey();
+  const ledger = await Ledger.open({ store, key, clock: systemClock, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue });
+  const tokenFile = new TokenFile(join(dir, "tokens.json"));
+  const deps = { clock: systemClock, randomBytes: secureRandomBytes };
+  const make = async (role: string) => (await createToken(tokenFile, { name: role, role }, deps)).token;
+  const tokens = { admin: await make("admin"), mediator: await make("mediator"), court: await make("court") };
+  const service = await startHttpService(
+    {
+      ledger,
+      tokens: new TokenAuthenticator(tokenFile, { clock: systemClock, recheckMs: 0 }),
+      logger: opts.logger ?? pino({ level: "silent" }),
+      clock: systemClock,
+      randomBytes: secureRandomBytes,
+      options: { ...DEFAULT_HTTP_OPTIONS, rateLimit: false, ...opts.options },
+      processMetrics: false,
+    },
+    { port: 0, host: "127.0.0.1" },
+  );
+  let closed = false;
+  return {
+    url: service.url,
+    ledger,
+    store,
+    key,
+    policy: singleLogPolicy(key.verifierKey),
+    tokenFile,
+    tokens,
+    stop: () => service.stop(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await service.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test answers are asserted field by field
+  json: any;
+}
+
+/** fetch with a bearer token and a JSON body; the answer is read whole. */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  o: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  let body = o.body;
+  if (o.json !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = typeof o.json === "string" ? o.json : JSON.stringify(o.json);
+  }
+  const res = await fetch(`${base}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** The error code of an error answer. */
+export const codeOf = (a: Answer): string | undefined => a.json?.error?.code;
+
+export const hex = (n: number) => n.toString(16).padStart(64, "0");
+
+/**
+ * A raw request that resolves on the answer even if the server stops reading
+ * the body part-way (413 on a big upload), which fetch reports as an error.
+ */
+export function rawRequest(
+  url: string,
+  o: { method?: string; path: string; headers: Record<string, string | number>; chunks: Iterable<Uint8Array>; abortAfter?: number },
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string } | "aborted"> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, method: o.method ?? "POST", path: o.path, headers: o.headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => {
+        body += d;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on("error", reject);
+    });
+    req.on("error", (e) => (o.abortAfter !== undefined ? resolve("aborted") : reject(e)));
+    let sent = 0;
+    const write = async () => {
+      for (const c of o.chunks) {
+        if (o.abortAfter !== undefined && sent >= o.abortAfter) {
+          // Let the bytes reach the server before cutting the connection mid-body.
+          await new Promise((r) => setTimeout(r, 50));
+          req.destroy();
+          return;
+        }
+        sent += c.length;
+        if (!req.write(c)) await new Promise((r) => req.once("drain", r));
+        if (req.destroyed) return;
+      }
+      req.end();
+    };
+    write().catch(() => undefined);
+  });
+}
+
+/** A multipart/form-data body in pieces: text fields, then `file` (when given) split into chunks. */
+export function multipart(
+  fields: Record<string, string>,
+  file: Uint8Array | undefined,
+  o: { boundary?: string; fileField?: string; chunk?: number; omitEnd?: boolean } = {},
+): { contentType: string; chunks: Uint8Array[]; length: number } {
+  const boundary = o.boundary ?? "----notarium-test-boundary-7d2k1m";
+  const enc = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    chunks.push(enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  if (file) {
+    chunks.push(
+      enc.encode(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${o.fileField ?? "file"}"; filename="evidence.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+    );
+    const step = o.chunk ?? 256 * 1024;
+    for (let i = 0; i < file.length; i += step) chunks.push(file.subarray(i, i + step));
+    chunks.push(enc.encode("\r\n"));
+  }
+  if (!o.omitEnd) chunks.push(enc.encode(`--${boundary}--\r\n`));
+  return { contentType: `multipart/form-data; boundary=${boundary}`, chunks, length: chunks.reduce((n, c) => n + c.length, 0) };
+}
