@@ -77,7 +77,7 @@ export async function appendRate(seconds = 3, appenders = 8192) {
 }
 
 /** Fills a ledger with `size` entries in blocks of 4096 (appendAll), returning it open. */
-async function filledLedger(size, log) {
+export async function filledLedger(size, log) {
   const l = await openTemp("fill", { maxBatch: 4096, maxQueue: 1 << 20 });
   const t0 = performance.now();
   for (let from = 0; from < size; from += 4096) {
@@ -92,7 +92,7 @@ async function filledLedger(size, log) {
   return l;
 }
 
-async function proofLatencies(l, samples = 20000) {
+export async function proofLatencies(l, samples = 20000) {
   const size = l.ledger.size;
   const incl = [];
   const cons = [];
@@ -112,7 +112,7 @@ async function proofLatencies(l, samples = 20000) {
 }
 
 /** The bare SHA-256 work an audit must do: one leaf hash per entry, one node hash per interior node. */
-async function bareHashRate(l) {
+export async function bareHashRate(l) {
   const datas = [];
   for await (const e of l.store.iterateEntries(0)) datas.push(e.data);
   const t0 = performance.now();

@@ -136,13 +136,33 @@ export function fromUtf8(b: Uint8Array, label = "text"): string {
 /** Big-endian unsigned 64-bit encoding of a safe integer. */
 export function u64be(n: number): Uint8Array {
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, BigInt(n));
+  writeU64be(out, 0, n);
   return out;
 }
 
+/** Writes a safe non-negative integer as 8 big-endian bytes at `offset` (no BigInt: hot path for keys). */
+export function writeU64be(out: Uint8Array, offset: number, n: number): void {
+  const hi = Math.floor(n / 2 ** 32);
+  const lo = n >>> 0;
+  out[offset] = hi >>> 24;
+  out[offset + 1] = (hi >>> 16) & 255;
+  out[offset + 2] = (hi >>> 8) & 255;
+  out[offset + 3] = hi & 255;
+  out[offset + 4] = lo >>> 24;
+  out[offset + 5] = (lo >>> 16) & 255;
+  out[offset + 6] = (lo >>> 8) & 255;
+  out[offset + 7] = lo & 255;
+}
+
 export function readU64be(b: Uint8Array, offset = 0): number {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER))
-    throw new ValidationError("INVALID_ARGUMENT", "u64 exceeds safe range");
-  return Number(v);
+  if (b.length < offset + 8) throw new ValidationError("INVALID_ARGUMENT", "u64 needs 8 bytes");
+  // Two 32-bit halves: much cheaper than a BigInt round trip on hot paths (keys, iterators).
+  const hi =
+    (b[offset] as number) * 2 ** 24 +
+    (((b[offset + 1] as number) << 16) | ((b[offset + 2] as number) << 8) | (b[offset + 3] as number));
+  const lo =
+    (b[offset + 4] as number) * 2 ** 24 +
+    (((b[offset + 5] as number) << 16) | ((b[offset + 6] as number) << 8) | (b[offset + 7] as number));
+  if (hi > 0x1fffff) throw new ValidationError("INVALID_ARGUMENT", "u64 exceeds safe range");
+  return hi * 2 ** 32 + lo;
 }

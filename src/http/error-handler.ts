@@ -6,11 +6,20 @@ import { statusForError } from "./error-status.js";
 /** body-parser's error types, translated to our codes. */
 const BODY_ERRORS: Readonly<Record<string, [ErrorCode, string]>> = {
   "entity.parse.failed": ["MALFORMED_JSON", "the request body is not valid JSON"],
-  "entity.too.large": ["PAYLOAD_TOO_LARGE", "the JSON body is larger than the limit (1 MiB); split it, e.g. into smaller batches"],
-  "encoding.unsupported": ["UNSUPPORTED_MEDIA_TYPE", "unsupported Content-Encoding; send the body uncompressed"],
+  "entity.too.large": [
+    "PAYLOAD_TOO_LARGE",
+    "the JSON body is larger than the limit (1 MiB); split it, e.g. into smaller batches",
+  ],
+  "encoding.unsupported": [
+    "UNSUPPORTED_MEDIA_TYPE",
+    "unsupported Content-Encoding; send the body uncompressed",
+  ],
   "charset.unsupported": ["UNSUPPORTED_MEDIA_TYPE", "unsupported charset; send UTF-8 JSON"],
   "request.aborted": ["UPLOAD_INCOMPLETE", "the request body was cut off before it finished"],
-  "request.size.invalid": ["INVALID_ARGUMENT", "the request body is shorter or longer than its Content-Length"],
+  "request.size.invalid": [
+    "INVALID_ARGUMENT",
+    "the request body is shorter or longer than its Content-Length",
+  ],
 };
 
 const BY_STATUS: Readonly<Record<number, ErrorCode>> = {
@@ -27,7 +36,11 @@ export function toAppError(err: unknown): AppError {
   if (known) return new AppError(known[0], known[1], { cause: err });
   const status = typeof e?.status === "number" ? e.status : 500;
   if (status >= 400 && status < 500) {
-    return new AppError(BY_STATUS[status] ?? "INVALID_ARGUMENT", typeof e?.message === "string" ? e.message : "bad request", { cause: err });
+    return new AppError(
+      BY_STATUS[status] ?? "INVALID_ARGUMENT",
+      typeof e?.message === "string" ? e.message : "bad request",
+      { cause: err },
+    );
   }
   return new AppError("INTERNAL", "internal error", { cause: err });
 }
@@ -39,7 +52,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const status = statusForError(e);
     res.locals.errorCode = e.code;
     if (res.headersSent) {
-      logger.warn({ reqId: res.locals.requestId, code: e.code }, "error after the answer started; closing the connection");
+      logger.warn(
+        { reqId: res.locals.requestId, code: e.code },
+        "error after the answer started; closing the connection",
+      );
       next(err); // express closes the connection
       return;
     }
@@ -48,11 +64,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ reqId: res.locals.requestId, code: e.code, err: e.cause ?? e }, "internal error");
       message = `internal error; quote request ID ${res.locals.requestId} to the operator`;
     }
-    if (status === 503) res.setHeader("Retry-After", String(e instanceof OverloadedError ? e.retryAfterSeconds : 5));
+    if (status === 503)
+      res.setHeader("Retry-After", String(e instanceof OverloadedError ? e.retryAfterSeconds : 5));
     if (status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="notarium"');
     // Refused before its body was read (auth, media type, size): answer and drop the connection
     // rather than read, say, 2 GiB of an upload nobody will use.
-    if (!req.complete && (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined)) {
+    if (
+      !req.complete &&
+      (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined)
+    ) {
       res.setHeader("Connection", "close");
     }
     res.status(status).json({ error: { code: e.code, message } });
@@ -61,5 +81,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 /** The catch-all after every route. */
 export const notFound: RequestHandler = (req) => {
-  throw new AppError("ROUTE_NOT_FOUND", `no route ${req.method} ${req.path.slice(0, 200)}; see /api/v1/openapi.json`);
+  throw new AppError(
+    "ROUTE_NOT_FOUND",
+    `no route ${req.method} ${req.path.slice(0, 200)}; see /api/v1/openapi.json`,
+  );
 };

@@ -1,5 +1,5 @@
 import {
-  AppError,
+  type AppError,
   ConflictError,
   type ErrorCode,
   NotFoundError,
@@ -72,4 +72,3 @@ export function statusForError(e: AppError): number {
   if (e instanceof OverloadedError) return 503;
   return 500;
 }
-

@@ -35,7 +35,10 @@ export interface HttpService {
 }
 
 /** Builds the app over an opened ledger and serves it. */
-export async function startHttpService(deps: HttpServiceDeps, at: { port: number; host: string }): Promise<HttpService> {
+export async function startHttpService(
+  deps: HttpServiceDeps,
+  at: { port: number; host: string },
+): Promise<HttpService> {
   const lifecycle: Lifecycle = { draining: false };
   const metrics = createMetrics({ ledger: deps.ledger, processMetrics: deps.processMetrics });
   const app = createApp({ ...deps, metrics, lifecycle });

@@ -11,7 +11,12 @@ import { parseInput } from "./validate.js";
  * and role, path and query validation, body, handler. Express 5 forwards
  * rejected promises to the error handler, so no step catches anything.
  */
-export function mountOperations(app: Express, ops: readonly AnyOperation[], deps: AppDeps, limiter: RequestHandler | undefined): void {
+export function mountOperations(
+  app: Express,
+  ops: readonly AnyOperation[],
+  deps: AppDeps,
+  limiter: RequestHandler | undefined,
+): void {
   const json = express.json({ limit: deps.options.maxJsonBytes, strict: true, type: "application/json" });
   for (const op of ops) {
     const chain: RequestHandler[] = [];
@@ -20,7 +25,9 @@ export function mountOperations(app: Express, ops: readonly AnyOperation[], deps
     chain.push(async (req, res) => {
       const params = op.params ? parseInput(op.params, req.params, "path", op.codes) : undefined;
       const query = op.query ? parseInput(op.query, req.query, "query", op.codes) : undefined;
-      const body = op.body ? parseInput(op.body, await readBody(op, req, res, json, deps), "body", op.codes) : undefined;
+      const body = op.body
+        ? parseInput(op.body, await readBody(op, req, res, json, deps), "body", op.codes)
+        : undefined;
       await op.handle({ params, query, body, principal: res.locals.principal, req, res });
     });
     app[op.method](op.path, ...chain);
@@ -42,7 +49,13 @@ export function mountOperations(app: Express, ops: readonly AnyOperation[], deps
 }
 
 /** JSON, or (where the operation takes uploads) a multipart file hashed into the JSON it stands for. */
-async function readBody(op: AnyOperation, req: Request, res: Response, json: RequestHandler, deps: AppDeps): Promise<unknown> {
+async function readBody(
+  op: AnyOperation,
+  req: Request,
+  res: Response,
+  json: RequestHandler,
+  deps: AppDeps,
+): Promise<unknown> {
   if (req.is("application/json")) {
     await new Promise<void>((resolve, reject) => {
       json(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
@@ -50,7 +63,10 @@ async function readBody(op: AnyOperation, req: Request, res: Response, json: Req
     return req.body;
   }
   if (op.upload && req.is("multipart/form-data")) {
-    const upload = await hashUpload(req, res, { maxBytes: deps.options.maxUploadBytes, fields: op.upload.fields });
+    const upload = await hashUpload(req, res, {
+      maxBytes: deps.options.maxUploadBytes,
+      fields: op.upload.fields,
+    });
     deps.metrics.uploadBytes.inc({ route: op.path }, upload.size);
     return op.upload.toBody(upload);
   }

@@ -28,7 +28,10 @@ export function openApiPath(expressPath: string): string {
  * operations' zod schemas, so the document cannot drift from what the
  * routes accept. Named schemas (zod `.meta({ id })`) become components.
  */
-export function buildOpenApi(ops: readonly AnyOperation[], info: { version: string; origin: string }): OpenApiDocument {
+export function buildOpenApi(
+  ops: readonly AnyOperation[],
+  info: { version: string; origin: string },
+): OpenApiDocument {
   const schemas: Record<string, Json> = {};
   const convert = (schema: z.ZodType, io: "input" | "output"): Json => {
     const js = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
@@ -64,7 +67,9 @@ export function buildOpenApi(ops: readonly AnyOperation[], info: { version: stri
       operationId: op.id,
       tags: [op.tag],
       summary: op.summary,
-      description: [op.description, roles ? `Roles: ${roles.join(", ")}.` : "Public."].filter(Boolean).join("\n\n"),
+      description: [op.description, roles ? `Roles: ${roles.join(", ")}.` : "Public."]
+        .filter(Boolean)
+        .join("\n\n"),
       ...(parameters.length ? { parameters } : {}),
       ...(op.body ? { requestBody: requestBody(op, convert) } : {}),
       responses,
@@ -86,13 +91,23 @@ export function buildOpenApi(ops: readonly AnyOperation[], info: { version: stri
     paths,
     components: {
       schemas,
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "ntr_… token from `notarium token create`" } },
+      securitySchemes: {
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "ntr_… token from `notarium token create`",
+        },
+      },
     },
     tags: TAGS,
   };
 }
 
-function fields(schema: z.ZodType | undefined, where: "path" | "query", convert: (s: z.ZodType, io: "input") => Json): Json[] {
+function fields(
+  schema: z.ZodType | undefined,
+  where: "path" | "query",
+  convert: (s: z.ZodType, io: "input") => Json,
+): Json[] {
   if (!(schema instanceof z.ZodObject)) return [];
   return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => ({
     name,
@@ -105,7 +120,13 @@ function fields(schema: z.ZodType | undefined, where: "path" | "query", convert:
 function requestBody(op: AnyOperation, convert: (s: z.ZodType, io: "input") => Json): Json {
   const content: Json = { "application/json": { schema: convert(op.body as z.ZodType, "input") } };
   if (op.upload) {
-    const properties: Json = { file: { type: "string", contentMediaType: "application/octet-stream", description: "hashed while it streams in; never stored" } };
+    const properties: Json = {
+      file: {
+        type: "string",
+        contentMediaType: "application/octet-stream",
+        description: "hashed while it streams in; never stored",
+      },
+    };
     for (const f of op.upload.fields) properties[f] = { type: "string" };
     content["multipart/form-data"] = { schema: { type: "object", properties, required: ["file"] } };
   }
@@ -113,7 +134,11 @@ function requestBody(op: AnyOperation, convert: (s: z.ZodType, io: "input") => J
 }
 
 function response(r: ResponseSpec, convert: (s: z.ZodType, io: "output") => Json): Json {
-  if (r.json) return { description: r.description, content: { "application/json": { schema: convert(r.json, "output") } } };
+  if (r.json)
+    return {
+      description: r.description,
+      content: { "application/json": { schema: convert(r.json, "output") } },
+    };
   if (r.text) return { description: r.description, content: { [r.text]: { schema: { type: "string" } } } };
   return { description: r.description };
 }
@@ -125,7 +150,9 @@ function moveRefs(v: unknown): unknown {
     return Object.fromEntries(
       Object.entries(v).map(([k, x]) => [
         k,
-        k === "$ref" && typeof x === "string" ? x.replace(/^#\/\$defs\//, "#/components/schemas/") : moveRefs(x),
+        k === "$ref" && typeof x === "string"
+          ? x.replace(/^#\/\$defs\//, "#/components/schemas/")
+          : moveRefs(x),
       ]),
     );
   }

@@ -39,7 +39,11 @@ export interface HandlerInput<P extends z.ZodType, Q extends z.ZodType, B extend
  * One API operation, declared once: the router, the input validation, the
  * OpenAPI document and the reference page are all derived from it.
  */
-export interface Operation<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface Operation<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
   id: string;
   method: "get" | "post";
   /** Express path, e.g. `/api/v1/evidence/:id`. */
@@ -66,8 +70,10 @@ export interface Operation<P extends z.ZodType = z.ZodType, Q extends z.ZodType 
 export type AnyOperation = Operation<z.ZodType, z.ZodType, z.ZodType>;
 
 /** Keeps each operation's handler typed by its own schemas, then erases them for the route table. */
-export function defineOperation<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(
-  op: Operation<P, Q, B>,
-): AnyOperation {
+export function defineOperation<
+  P extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  B extends z.ZodType = z.ZodUndefined,
+>(op: Operation<P, Q, B>): AnyOperation {
   return op as unknown as AnyOperation;
 }

@@ -47,7 +47,10 @@ const envSchema = z.object({
  * NOTARIUM_CORS_ORIGINS (comma-separated origins), NOTARIUM_TRUST_PROXY
  * (`true`, a hop count, or an express trust-proxy list).
  */
-export function parseHttpOptions(env: Record<string, string | undefined>, base: Partial<HttpOptions> = {}): HttpOptions {
+export function parseHttpOptions(
+  env: Record<string, string | undefined>,
+  base: Partial<HttpOptions> = {},
+): HttpOptions {
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const r = envSchema.safeParse(clean);
   if (!r.success) {
@@ -55,14 +58,29 @@ export function parseHttpOptions(env: Record<string, string | undefined>, base: 
     throw new ValidationError("CONFIG_INVALID", `${i?.path.join(".")}: ${i?.message}`);
   }
   const e = r.data;
-  const origins = (e.NOTARIUM_CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const origins = (e.NOTARIUM_CORS_ORIGINS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const o of origins) {
     if (!/^https?:\/\/[^/\s]+$/.test(o)) {
-      throw new ValidationError("CONFIG_INVALID", `NOTARIUM_CORS_ORIGINS: "${o}" is not an origin like https://court.example`);
+      throw new ValidationError(
+        "CONFIG_INVALID",
+        `NOTARIUM_CORS_ORIGINS: "${o}" is not an origin like https://court.example`,
+      );
     }
   }
   const proxy = e.NOTARIUM_TRUST_PROXY;
-  const trustProxy = proxy === undefined ? undefined : proxy === "true" ? true : proxy === "false" ? false : /^\d+$/.test(proxy) ? Number(proxy) : proxy;
+  const trustProxy =
+    proxy === undefined
+      ? undefined
+      : proxy === "true"
+        ? true
+        : proxy === "false"
+          ? false
+          : /^\d+$/.test(proxy)
+            ? Number(proxy)
+            : proxy;
   const limit = e.NOTARIUM_RATE_LIMIT;
   return Object.freeze({
     ...DEFAULT_HTTP_OPTIONS,

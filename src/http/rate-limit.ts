@@ -19,7 +19,12 @@ export function publicRateLimit(options: HttpOptions): RequestHandler | undefine
     // Our own error shape, with Retry-After for well-behaved clients.
     handler: (_req, res, next) => {
       if (!res.hasHeader("Retry-After")) res.setHeader("Retry-After", String(Math.ceil(windowMs / 1000)));
-      next(new AppError("RATE_LIMITED", `too many requests; at most ${limit} per ${windowMs / 1000} s from one client`));
+      next(
+        new AppError(
+          "RATE_LIMITED",
+          `too many requests; at most ${limit} per ${windowMs / 1000} s from one client`,
+        ),
+      );
     },
   });
 }

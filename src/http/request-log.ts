@@ -17,7 +17,8 @@ export function requestLog(logger: Logger, randomBytes: RandomBytes): RequestHan
   let seq = 0;
   return (req, res, next) => {
     const incoming = req.headers["x-request-id"];
-    const reqId = typeof incoming === "string" && SAFE_ID.test(incoming) ? incoming : `${boot}-${(++seq).toString(36)}`;
+    const reqId =
+      typeof incoming === "string" && SAFE_ID.test(incoming) ? incoming : `${boot}-${(++seq).toString(36)}`;
     res.locals.requestId = reqId;
     res.setHeader("X-Request-Id", reqId);
     const start = performance.now();
@@ -33,7 +34,8 @@ export function requestLog(logger: Logger, randomBytes: RandomBytes): RequestHan
       code: res.locals.errorCode,
     });
     res.once("close", () => {
-      if (!res.writableFinished) logger.warn({ ...line(), aborted: true }, "client went away before the answer");
+      if (!res.writableFinished)
+        logger.warn({ ...line(), aborted: true }, "client went away before the answer");
       else if (res.statusCode >= 500) logger.error(line(), "request failed");
       else logger.info(line(), "request");
     });

@@ -28,10 +28,17 @@ export const receiptSchema = z
     evidenceId: z.string().meta({ examples: ["NTR-7D2K1M9QX4TB3W8E"] }),
     index: z.number().int(),
     txHash: hex64.meta({ description: "RFC 6962 leaf hash of the entry" }),
-    blockHeight: z.number().int().meta({ description: "sequence number of the block (signed checkpoint) that recorded it" }),
+    blockHeight: z
+      .number()
+      .int()
+      .meta({ description: "sequence number of the block (signed checkpoint) that recorded it" }),
     recordedAt: z.string(),
-    entry: z.string().meta({ description: "the canonical (RFC 8785) entry JSON, byte for byte the leaf data" }),
-    checkpoint: z.string().meta({ description: "signed note (c2sp.org/tlog-checkpoint) the proof is against" }),
+    entry: z
+      .string()
+      .meta({ description: "the canonical (RFC 8785) entry JSON, byte for byte the leaf data" }),
+    checkpoint: z
+      .string()
+      .meta({ description: "signed note (c2sp.org/tlog-checkpoint) the proof is against" }),
     inclusionProof: z.array(hex64),
     tlogProof: z.string().meta({ description: "c2sp.org/tlog-proof text; verifies offline on its own" }),
     certificateUrl: z.string(),

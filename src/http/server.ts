@@ -29,7 +29,8 @@ export async function listen(app: Express, opts: { port: number; host: string })
     });
   });
   const { port, address, family } = server.address() as AddressInfo;
-  const host = address === "0.0.0.0" || address === "::" ? "localhost" : family === "IPv6" ? `[${address}]` : address;
+  const host =
+    address === "0.0.0.0" || address === "::" ? "localhost" : family === "IPv6" ? `[${address}]` : address;
   return {
     server,
     url: `http://${host}:${port}`,

@@ -10,7 +10,10 @@ const ENVELOPE_BYTES = 64 * 1024;
 const MAX_FIELD_BYTES = 4096;
 
 const tooLarge = (max: number) =>
-  new AppError("PAYLOAD_TOO_LARGE", `the uploaded file is larger than the limit of ${max} bytes; deposit its SHA-256 digest as JSON instead`);
+  new AppError(
+    "PAYLOAD_TOO_LARGE",
+    `the uploaded file is larger than the limit of ${max} bytes; deposit its SHA-256 digest as JSON instead`,
+  );
 
 /**
  * Streams a multipart/form-data request through SHA-256: the `file` part is
@@ -34,10 +37,22 @@ export function hashUpload(
     try {
       bb = busboy({
         headers: req.headers,
-        limits: { files: 1, fileSize: opts.maxBytes, fields: opts.fields.length, fieldSize: MAX_FIELD_BYTES, parts: opts.fields.length + 1 },
+        limits: {
+          files: 1,
+          fileSize: opts.maxBytes,
+          fields: opts.fields.length,
+          fieldSize: MAX_FIELD_BYTES,
+          parts: opts.fields.length + 2,
+        },
       });
     } catch (cause) {
-      reject(new ValidationError("UNSUPPORTED_MEDIA_TYPE", "malformed multipart/form-data content type (missing boundary?)", { cause }));
+      reject(
+        new ValidationError(
+          "UNSUPPORTED_MEDIA_TYPE",
+          "malformed multipart/form-data content type (missing boundary?)",
+          { cause },
+        ),
+      );
       return;
     }
     const hash = createSha256();
@@ -68,7 +83,12 @@ export function hashUpload(
     bb.on("file", (name, stream) => {
       if (name !== "file" || sawFile) {
         stream.resume();
-        fail(new ValidationError("INVALID_ARGUMENT", `unexpected file part "${name}"; send one part named "file"`));
+        fail(
+          new ValidationError(
+            "INVALID_ARGUMENT",
+            `unexpected file part "${name}"; send one part named "file"`,
+          ),
+        );
         return;
       }
       sawFile = true;
@@ -77,6 +97,10 @@ export function hashUpload(
         size += chunk.length;
       });
       stream.on("limit", () => fail(tooLarge(opts.maxBytes)));
+      // busboy destroys the file stream too when the form is cut off; the form's error says why.
+      stream.on("error", () =>
+        fail(new ValidationError("UPLOAD_INCOMPLETE", "the upload was cut off before the file ended")),
+      );
       stream.on("end", () => {
         fileDone = true;
         finish();
@@ -84,18 +108,39 @@ export function hashUpload(
     });
     bb.on("field", (name, value, info) => {
       if (!opts.fields.includes(name)) {
-        fail(new ValidationError("INVALID_ARGUMENT", `unexpected form field "${name}"; allowed: file${opts.fields.map((f) => `, ${f}`).join("")}`));
+        fail(
+          new ValidationError(
+            "INVALID_ARGUMENT",
+            `unexpected form field "${name}"; allowed: file${opts.fields.map((f) => `, ${f}`).join("")}`,
+          ),
+        );
       } else if (info.valueTruncated) {
-        fail(new AppError("PAYLOAD_TOO_LARGE", `form field "${name}" is longer than ${MAX_FIELD_BYTES} bytes`));
+        fail(
+          new AppError("PAYLOAD_TOO_LARGE", `form field "${name}" is longer than ${MAX_FIELD_BYTES} bytes`),
+        );
       } else {
         fields[name] = value;
       }
     });
-    const tooMany = () => fail(new ValidationError("INVALID_ARGUMENT", "too many form parts; send one file part and the documented fields"));
-    bb.on("partsLimit", tooMany);
+    const tooMany = () =>
+      fail(
+        new ValidationError(
+          "INVALID_ARGUMENT",
+          "too many form parts; send one file part and the documented fields",
+        ),
+      );
+    // (busboy's partsLimit fires on reaching the limit, not on passing it; parts past it are skipped unread.)
     bb.on("filesLimit", tooMany);
     bb.on("fieldsLimit", tooMany);
-    bb.on("error", (cause) => fail(new ValidationError("UPLOAD_INCOMPLETE", `the multipart body is malformed or cut off: ${(cause as Error).message}`, { cause })));
+    bb.on("error", (cause) =>
+      fail(
+        new ValidationError(
+          "UPLOAD_INCOMPLETE",
+          `the multipart body is malformed or cut off: ${(cause as Error).message}`,
+          { cause },
+        ),
+      ),
+    );
     bb.on("close", () => {
       formDone = true;
       if (!sawFile) fail(new ValidationError("FILE_MISSING", 'the form has no part named "file"'));
@@ -103,9 +148,12 @@ export function hashUpload(
     });
     // A client that disconnects mid-upload never completes the request; nothing may be recorded.
     req.on("close", () => {
-      if (!req.complete) fail(new ValidationError("UPLOAD_INCOMPLETE", "the upload was cut off before it finished"));
+      if (!req.complete)
+        fail(new ValidationError("UPLOAD_INCOMPLETE", "the upload was cut off before it finished"));
     });
-    req.on("error", (cause) => fail(new ValidationError("UPLOAD_INCOMPLETE", "the upload failed before it finished", { cause })));
+    req.on("error", (cause) =>
+      fail(new ValidationError("UPLOAD_INCOMPLETE", "the upload failed before it finished", { cause })),
+    );
     req.pipe(bb);
   });
 }

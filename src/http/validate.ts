@@ -2,8 +2,10 @@ import type { z } from "zod";
 import { type ErrorCode, ValidationError } from "../core/errors.js";
 
 /** The code a bad value of a well-known field gets, so clients can tell a bad digest from a bad index. */
-const FIELD_CODES: Readonly<Record<string, ErrorCode>> = {
-  sha256: "INVALID_DIGEST",
+const FIELD_CODES: Readonly<Record<string, ErrorCode>> = { sha256: "INVALID_DIGEST" };
+
+/** In a path or query, these name positions and sizes of the tree (in a body, `size` is a file's size). */
+const TREE_FIELD_CODES: Readonly<Record<string, ErrorCode>> = {
   index: "INVALID_INDEX",
   size: "INVALID_SIZE",
   from: "INVALID_SIZE",
@@ -22,7 +24,8 @@ export function parseInput<T extends z.ZodType>(
   const issue = r.error.issues[0];
   const path = issue?.path ?? [];
   const field = [...path].reverse().find((p): p is string => typeof p === "string");
-  const code = (field && (codes[field] ?? FIELD_CODES[field])) || "INVALID_ARGUMENT";
+  const defaults = where === "body" ? FIELD_CODES : { ...FIELD_CODES, ...TREE_FIELD_CODES };
+  const code = (field && (codes[field] ?? defaults[field])) || "INVALID_ARGUMENT";
   const at = path.length ? `${where} ${path.join(".")}` : where;
   throw new ValidationError(code, `${at}: ${issue?.message ?? "invalid"}`);
 }

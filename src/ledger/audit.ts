@@ -1,7 +1,8 @@
-import { equalBytes, fromUtf8, toHex } from "../core/bytes.js";
+import { equalBytes, toHex } from "../core/bytes.js";
 import { CompactRange } from "../merkle/compact-range.js";
 import { hashLeaf } from "../merkle/hash.js";
-import { GENESIS_PREV } from "./entry.js";
+import type { NodeId } from "../merkle/node-id.js";
+import { hexEquals, readEntryTail } from "./entry-tail.js";
 import type { LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
 
@@ -20,60 +21,52 @@ export interface AuditReport {
   firstProblem?: AuditProblem;
 }
 
-// The top-level tail of a canonical entry; body comes first, so the last match is the entry's own.
-const TAIL =
-  /,"index":(0|[1-9]\d*),"prev":"([0-9a-f]{64})","time":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","type":"([a-z.]+)","v":1}$/;
-const TAIL_BYTES = 256;
+const ZERO = new Uint8Array(32); // GENESIS_PREV: entry 0's prev is 64 zeros
+
+/** Byte order of ISO 8601 times is time order. */
+function compareTime(data: Uint8Array, at: number, last: Uint8Array): number {
+  for (let i = 0; i < last.length; i++) {
+    const d = (data[at + i] as number) - (last[i] as number);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+const CHUNK = 4096;
 
 /**
  * Recomputes the whole log from its entries: every leaf hash, every `prev`
  * link, every stored Merkle node, and every stored checkpoint's root and
- * signature. Stops at the first problem and names it.
+ * signature. Stops at the first problem and names it. Reads in chunks (one
+ * range read of entries and one batched read of stored nodes per chunk).
  */
 export async function auditLedger(
   store: LedgerStore,
   key: LogKey,
   onProgress?: (entries: number) => void,
 ): Promise<AuditReport> {
-  const open: AsyncIterator<unknown>[] = [];
-  const pending: Promise<void>[] = [];
+  const checkpoints = store.iterateCheckpoints(0)[Symbol.asyncIterator]();
   try {
-    return await scan(store, key, open, pending, onProgress);
+    return await scan(store, key, checkpoints, onProgress);
   } finally {
-    // Leave no read in flight and no iterator open, so the caller can close the store.
-    await Promise.allSettled(pending);
-    await Promise.allSettled(open.map((it) => it.return?.()));
+    await checkpoints.return?.();
   }
 }
 
 async function scan(
   store: LedgerStore,
   key: LogKey,
-  open: AsyncIterator<unknown>[],
-  pending: Promise<void>[],
+  checkpoints: AsyncIterator<StoredCheckpoint>,
   onProgress?: (entries: number) => void,
 ): Promise<AuditReport> {
   const range = CompactRange.empty();
-  const storedLevels: AsyncIterator<{ index: number; hash: Uint8Array }>[] = [];
-  const checkpoints = store.iterateCheckpoints(0)[Symbol.asyncIterator]();
-  open.push(checkpoints);
   let nextCp = await checkpoints.next();
   let blocks = 0;
-  let prev = GENESIS_PREV;
-  let expected = 0;
-  let nodeProblem: AuditProblem | undefined;
-  let lastTime = "";
-
-  const reportEarliest = async (found: AuditProblem): Promise<AuditReport> => {
-    // Node checks run behind the entry scan; an earlier node problem is the first one.
-    await Promise.all(pending);
-    const earlier = nodeProblem && (nodeProblem.index ?? 0) <= (found.index ?? Number.POSITIVE_INFINITY);
-    return report(earlier ? nodeProblem : found);
-  };
+  let prevHash: Uint8Array | undefined;
+  let lastTime: Uint8Array = new Uint8Array(0);
 
   const report = (firstProblem?: AuditProblem): AuditReport => ({
     ok: firstProblem === undefined,
-    entries: expected,
+    entries: range.size,
     blocks,
     root: toHex(range.root()),
     ...(firstProblem ? { firstProblem } : {}),
@@ -111,79 +104,68 @@ async function scan(
     return undefined;
   };
 
-  const onNode = (level: number, index: number, hash: Uint8Array) => {
-    let it = storedLevels[level];
-    if (!it) {
-      it = store.iterateNodes(level)[Symbol.asyncIterator]();
-      storedLevels[level] = it;
-      open.push(it);
-    }
-    const iter = it;
-    pending.push(
-      iter.next().then((r) => {
-        if (nodeProblem) return;
-        if (r.done || r.value.index !== index || !equalBytes(r.value.hash, hash)) {
-          nodeProblem = {
-            index: index * 2 ** level,
-            problem: `stored Merkle node (level ${level}, index ${index}) is ${r.done || r.value.index !== index ? "missing" : "wrong"}`,
-          };
-        }
-      }),
-    );
-  };
-
   let p = await checkCheckpoints();
   if (p) return report(p);
-  for await (const { index, data } of store.iterateEntries(0)) {
-    if (index !== expected)
-      return reportEarliest({ index: expected, problem: `entry ${expected} is missing` });
-    const tailStart = Math.max(0, data.length - TAIL_BYTES);
-    let m: RegExpExecArray | null = null;
-    try {
-      m = TAIL.exec(fromUtf8(data.subarray(tailStart)));
-    } catch {
-      m = null;
+  // Read ahead: the next chunk loads while this one is hashed.
+  let ahead = store.readEntries(0, CHUNK);
+  for (;;) {
+    const chunk = await ahead;
+    if (chunk.length === 0) break;
+    ahead = store.readEntries(range.size + chunk.length, CHUNK);
+    ahead.catch(() => undefined); // an early return below must not leave an unhandled rejection
+    const ids: NodeId[] = [];
+    const hashes: Uint8Array[] = [];
+    const onNode = (level: number, index: number, hash: Uint8Array) => {
+      ids.push({ level, index });
+      hashes.push(hash);
+    };
+    for (const { index, data, leafHash: storedLeaf } of chunk) {
+      const expected = range.size;
+      if (index !== expected) return report({ index: expected, problem: `entry ${expected} is missing` });
+      const tail = readEntryTail(data);
+      if (!tail) return report({ index, problem: "entry is not a well-formed canonical entry" });
+      if (tail.index !== index) return report({ index, problem: `entry says index ${tail.index}` });
+      if (prevHash ? !hexEquals(data, tail.prevAt, prevHash) : !hexEquals(data, tail.prevAt, ZERO)) {
+        // Either this entry's prev was edited, or the previous entry's bytes were:
+        // if the stored leaf hash of the previous entry is what prev says, it was the bytes.
+        const [storedPrev] = index > 0 ? await store.getNodes([{ level: 0, index: index - 1 }]).catch(() => []) : [];
+        if (storedPrev && hexEquals(data, tail.prevAt, storedPrev)) {
+          return report({ index: index - 1, problem: "entry bytes were changed: they no longer hash to the recorded leaf hash" });
+        }
+        return report({ index, problem: "prev does not match the previous entry's leaf hash (broken hash chain)" });
+      }
+      if (compareTime(data, tail.timeAt, lastTime) < 0) return report({ index, problem: "entry time goes backwards" });
+      lastTime = data.subarray(tail.timeAt, tail.timeAt + 24);
+      const leafHash = hashLeaf(data);
+      if (storedLeaf && !equalBytes(storedLeaf, leafHash)) {
+        return report({ index, problem: "entry bytes were changed: they no longer hash to the stored leaf hash" });
+      }
+      // The store handed back level 0 with the entry (checked above); the other nodes are read in one batch below.
+      range.append(leafHash, storedLeaf ? (level, i, h) => level > 0 && onNode(level, i, h) : onNode);
+      prevHash = leafHash;
+      if (!nextCp.done && nextCp.value.size <= range.size) {
+        p = await checkCheckpoints();
+        if (p) return report(p);
+      }
     }
-    if (!m) return reportEarliest({ index, problem: "entry is not a well-formed canonical entry" });
-    if (Number(m[1]) !== index) return reportEarliest({ index, problem: `entry says index ${m[1]}` });
-    if (m[2] !== prev) {
-      const [stored] = index > 0 ? await store.getNodes([{ level: 0, index: index - 1 }]) : [];
-      if (stored && toHex(stored) === m[2]) {
-        return reportEarliest({
-          index: index - 1,
-          problem: "entry bytes were changed: its hash no longer matches the next entry's prev",
+    const stored = await store.getNodes(ids).catch(() => undefined);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as NodeId;
+      if (!stored || !equalBytes(stored[i] as Uint8Array, hashes[i] as Uint8Array)) {
+        return report({
+          index: id.index * 2 ** id.level,
+          problem: `stored Merkle node (level ${id.level}, index ${id.index}) is ${stored ? "wrong" : "missing"}`,
         });
       }
-      return reportEarliest({
-        index,
-        problem: "prev does not match the previous entry's leaf hash (broken hash chain)",
-      });
     }
-    if ((m[3] as string) < lastTime) return reportEarliest({ index, problem: "entry time goes backwards" });
-    lastTime = m[3] as string;
-    const leafHash = hashLeaf(data);
-    range.append(leafHash, onNode);
-    prev = toHex(leafHash);
-    expected++;
-    if (pending.length >= 4096) {
-      await Promise.all(pending);
-      pending.length = 0;
-      if (nodeProblem) return report(nodeProblem);
-    }
-    if (!nextCp.done && nextCp.value.size <= range.size) {
-      p = await checkCheckpoints();
-      if (p) return report(p);
-    }
-    if (onProgress && (expected & 0xffff) === 0) onProgress(expected);
+    onProgress?.(range.size);
   }
-  await Promise.all(pending);
-  if (nodeProblem) return report(nodeProblem);
+  await ahead.catch(() => undefined);
   if (!nextCp.done) {
     return report({
       blockHeight: nextCp.value.blockHeight,
-      problem: `checkpoint covers ${nextCp.value.size} entries but only ${expected} exist`,
+      problem: `checkpoint covers ${nextCp.value.size} entries but only ${range.size} exist`,
     });
   }
-  onProgress?.(expected);
   return report();
 }

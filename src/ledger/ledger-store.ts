@@ -16,6 +16,8 @@ export interface StoredEntry {
   index: number;
   /** Leaf data: the canonical entry JSON, byte for byte. */
   data: Uint8Array;
+  /** The stored leaf hash, when the store keeps it beside the entry (as LevelDB does). */
+  leafHash?: Uint8Array;
 }
 
 /** Everything one group commit makes durable, written atomically. */
@@ -56,6 +58,8 @@ export interface LedgerStore {
   getEntry(index: number): Promise<Uint8Array | undefined>;
   /** Entries [from, from+limit) in index order; stops early at the end of the log. */
   iterateEntries(from?: number, limit?: number): AsyncIterable<StoredEntry>;
+  /** Entries [from, from+limit) in one read, in index order; fewer at the end of the log. */
+  readEntries(from: number, limit: number): Promise<StoredEntry[]>;
 
   /** Stored hashes of perfect subtrees, in the order asked; throws StorageError if any is missing. */
   getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]>;

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { Level } from "level";
-import { concatBytes, fromUtf8, readU64be, u64be, utf8 } from "../core/bytes.js";
+import { concatBytes, fromUtf8, readU64be, u64be, utf8, writeU64be } from "../core/bytes.js";
 import { StorageError } from "../core/errors.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint, StoredEntry } from "../ledger/ledger-store.js";
 import type { NodeId } from "../merkle/node-id.js";
@@ -27,7 +27,7 @@ function view(b: Uint8Array): Uint8Array {
 function key1(prefix: number, n: number): Uint8Array {
   const k = new Uint8Array(9);
   k[0] = prefix;
-  new DataView(k.buffer).setBigUint64(1, BigInt(n));
+  writeU64be(k, 1, n);
   return k;
 }
 
@@ -35,7 +35,7 @@ function nodeKey(level: number, index: number): Uint8Array {
   const k = new Uint8Array(10);
   k[0] = P.node;
   k[1] = level;
-  new DataView(k.buffer).setBigUint64(2, BigInt(index));
+  writeU64be(k, 2, index);
   return k;
 }
 
@@ -103,7 +103,6 @@ export class LevelLedgerStore implements LedgerStore {
     // buffer serves every key (and every small value) of the block.
     const b = this.db.batch();
     const scratch = new Uint8Array(64);
-    const sv = new DataView(scratch.buffer);
     const leaves = new Map<number, Uint8Array>();
     for (const n of block.nodes) {
       if (n.level === 0) {
@@ -112,7 +111,7 @@ export class LevelLedgerStore implements LedgerStore {
       }
       scratch[0] = P.node;
       scratch[1] = n.level;
-      sv.setBigUint64(2, BigInt(n.index));
+      writeU64be(scratch, 2, n.index);
       b.put(scratch.subarray(0, 10), n.hash);
     }
     // One slab for every entry value of the block rather than one allocation each.
@@ -128,19 +127,19 @@ export class LevelLedgerStore implements LedgerStore {
       value.set(leaf);
       value.set(e.data, 32);
       scratch[0] = P.entry;
-      sv.setBigUint64(1, BigInt(e.index));
+      writeU64be(scratch, 1, e.index);
       b.put(scratch.subarray(0, 9), value);
     }
     for (const d of block.digests) {
       scratch[0] = P.digest;
       scratch.set(d.sha256, 1);
-      sv.setBigUint64(33, BigInt(d.index));
+      writeU64be(scratch, 33, d.index);
       b.put(scratch.subarray(0, 41), EMPTY);
     }
     for (const d of block.ids) {
       scratch[0] = P.id;
       scratch.set(d.id, 1);
-      sv.setBigUint64(11, BigInt(d.index));
+      writeU64be(scratch, 11, d.index);
       b.put(scratch.subarray(0, 1 + d.id.length), scratch.subarray(11, 19));
     }
     const c = block.checkpoint;
@@ -201,15 +200,34 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async *iterateEntries(from = 0, limit = Number.POSITIVE_INFINITY): AsyncIterable<StoredEntry> {
-    const opts = {
+    let next = from;
+    const end = from + limit;
+    while (next < end) {
+      const chunk = await this.readEntries(next, Math.min(1024, end - next));
+      for (const e of chunk) yield e;
+      if (chunk.length < Math.min(1024, end - next)) return;
+      next += chunk.length;
+    }
+  }
+
+  async readEntries(from: number, limit: number): Promise<StoredEntry[]> {
+    if (limit <= 0) return [];
+    const it = this.db.iterator({
       gte: key1(P.entry, from),
       lte: key1(P.entry, Number.MAX_SAFE_INTEGER),
-      highWaterMarkBytes: 1 << 20,
-    };
-    let n = 0;
-    for await (const [k, v] of this.db.iterator(Number.isFinite(limit) ? { ...opts, limit } : opts)) {
-      yield { index: readU64be(k, 1), data: view(v).subarray(32) };
-      if (++n >= limit) return;
+      limit,
+      highWaterMarkBytes: 4 << 20,
+    });
+    try {
+      const rows = await it.nextv(limit);
+      return rows.map(([k, v]) => {
+        const value = view(v);
+        return { index: readU64be(k, 1), data: value.subarray(32), leafHash: value.subarray(0, 32) };
+      });
+    } catch (cause) {
+      throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
+    } finally {
+      await it.close();
     }
   }
 

@@ -102,6 +102,14 @@ export class MemoryLedgerStore implements LedgerStore {
     for (let i = from; i < end; i++) yield { index: i, data: this.entries[i] as Uint8Array };
   }
 
+  async readEntries(from: number, limit: number): Promise<StoredEntry[]> {
+    this.check();
+    const out: StoredEntry[] = [];
+    for (let i = from; i < Math.min(this.entries.length, from + limit); i++)
+      out.push({ index: i, data: this.entries[i] as Uint8Array });
+    return out;
+  }
+
   async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
     this.check();
     return ids.map(({ level, index }) => {

@@ -33,7 +33,13 @@ export async function startTestService(
   const store = new LevelLedgerStore(join(dir, "ledger"));
   await store.open();
   const key = testLogKey();
-  const ledger = await Ledger.open({ store, key, clock: systemClock, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue });
+  const ledger = await Ledger.open({
+    store,
+    key,
+    clock: systemClock,
+    maxBatch: opts.maxBatch,
+    maxQueue: opts.maxQueue,
+  });
   const tokenFile = new TokenFile(join(dir, "tokens.json"));
   const deps = { clock: systemClock, randomBytes: secureRandomBytes };
   const make = async (role: string) => (await createToken(tokenFile, { name: role, role }, deps)).token;
@@ -114,19 +120,28 @@ export const hex = (n: number) => n.toString(16).padStart(64, "0");
  */
 export function rawRequest(
   url: string,
-  o: { method?: string; path: string; headers: Record<string, string | number>; chunks: Iterable<Uint8Array>; abortAfter?: number },
+  o: {
+    method?: string;
+    path: string;
+    headers: Record<string, string | number>;
+    chunks: Iterable<Uint8Array>;
+    abortAfter?: number;
+  },
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string } | "aborted"> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, method: o.method ?? "POST", path: o.path, headers: o.headers }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => {
-        body += d;
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      res.on("error", reject);
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, method: o.method ?? "POST", path: o.path, headers: o.headers },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          body += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", (e) => (o.abortAfter !== undefined ? resolve("aborted") : reject(e)));
     let sent = 0;
     const write = async () => {
@@ -170,5 +185,9 @@ export function multipart(
     chunks.push(enc.encode("\r\n"));
   }
   if (!o.omitEnd) chunks.push(enc.encode(`--${boundary}--\r\n`));
-  return { contentType: `multipart/form-data; boundary=${boundary}`, chunks, length: chunks.reduce((n, c) => n + c.length, 0) };
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    chunks,
+    length: chunks.reduce((n, c) => n + c.length, 0),
+  };
 }

@@ -41,7 +41,12 @@ describe("public log API", () => {
   it("publishes the verifier key, the raw public key and a tlog-policy with the log line and no quorum", async () => {
     const r = await get("/api/v1/log/keys");
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ origin: s.key.origin, verifierKey: s.key.verifierKey, witnesses: [], pdfCertificate: null });
+    expect(r.json).toMatchObject({
+      origin: s.key.origin,
+      verifierKey: s.key.verifierKey,
+      witnesses: [],
+      pdfCertificate: null,
+    });
     expect(r.json.publicKey).toBe(toHex(parseVerifierKey(s.key.verifierKey).publicKey));
     expect(r.json.policy).toBe(`log ${s.key.verifierKey}\nquorum none\n`);
     expect(parsePolicy(r.json.policy).logs[0]?.vkey).toBe(s.key.verifierKey);
@@ -94,14 +99,29 @@ describe("public log API", () => {
   });
 
   it("proves inclusion against the signed root, at the current size by default", async () => {
-    const cp = openCheckpoint((await get("/api/v1/log/checkpoint")).text, createVerifier(s.key.verifierKey)).checkpoint;
+    const cp = openCheckpoint(
+      (await get("/api/v1/log/checkpoint")).text,
+      createVerifier(s.key.verifierKey),
+    ).checkpoint;
     const r = await get("/api/v1/log/proof/inclusion?index=7");
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ index: 7, size: 12, root: toHex(cp.root) });
-    verifyInclusion(await s.ledger.leafHash(7), 7, 12, r.json.proof.map((h: string) => fromHex(h, 32)), cp.root);
+    verifyInclusion(
+      await s.ledger.leafHash(7),
+      7,
+      12,
+      r.json.proof.map((h: string) => fromHex(h, 32)),
+      cp.root,
+    );
     const older = await get("/api/v1/log/proof/inclusion?index=2&size=4");
     expect(older.status).toBe(200);
-    verifyInclusion(await s.ledger.leafHash(2), 2, 4, older.json.proof.map((h: string) => fromHex(h, 32)), fromHex(older.json.root));
+    verifyInclusion(
+      await s.ledger.leafHash(2),
+      2,
+      4,
+      older.json.proof.map((h: string) => fromHex(h, 32)),
+      fromHex(older.json.root),
+    );
     expect(older.headers.get("cache-control")).toContain("immutable");
   });
 
@@ -124,7 +144,13 @@ describe("public log API", () => {
     const r = await get("/api/v1/log/proof/consistency?from=4&to=12");
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ from: 4, to: 12 });
-    verifyConsistency(4, 12, r.json.proof.map((h: string) => fromHex(h, 32)), fromHex(r.json.oldRoot), fromHex(r.json.newRoot));
+    verifyConsistency(
+      4,
+      12,
+      r.json.proof.map((h: string) => fromHex(h, 32)),
+      fromHex(r.json.oldRoot),
+      fromHex(r.json.newRoot),
+    );
     expect(r.json.newRoot).toBe(toHex(await s.ledger.rootAt(12)));
     const same = await get("/api/v1/log/proof/consistency?from=12&to=12");
     expect(same.json.proof).toEqual([]);

@@ -64,6 +64,11 @@ export function ledgerStoreContract(
       expect(await store.getEntry(5)).toEqual(utf8("entry 5"));
       expect((await collect(store.iterateEntries(2, 3))).map((e) => e.index)).toEqual([2, 3, 4]);
       expect((await collect(store.iterateEntries(5))).map((e) => e.index)).toEqual([5, 6]);
+      const read = await store.readEntries(1, 3);
+      expect(read.map((e) => [e.index, e.data])).toEqual([1, 2, 3].map((i) => [i, utf8(`entry ${i}`)]));
+      for (const e of read) if (e.leafHash) expect(e.leafHash).toEqual(h(e.index));
+      expect((await store.readEntries(6, 10)).map((e) => e.index)).toEqual([6]);
+      expect(await store.readEntries(7, 10)).toEqual([]);
       expect(
         await store.getNodes([
           { level: 0, index: 6 },

@@ -21,7 +21,9 @@ export const ADMIN_TOKEN_FILE = "admin.token";
 export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command("serve")
-    .description("start the Notarium service (what npm start runs); PORT, HOST and NOTARIUM_* variables configure it")
+    .description(
+      "start the Notarium service (what npm start runs); PORT, HOST and NOTARIUM_* variables configure it",
+    )
     .action(async () => {
       const config = ctx.config();
       const options = parseHttpOptions(ctx.env, {
@@ -58,7 +60,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const out = [
         `Notarium is serving ${url}  (log ${local.key.origin}, ${local.ledger.size} entries)`,
         `  API reference  ${url}/api/docs`,
-        ...(local.keyCreated ? [`  created a new log key in ${config.keysDir}/ (back it up: a new key means a new log)`] : []),
+        ...(local.keyCreated
+          ? [`  created a new log key in ${config.keysDir}/ (back it up: a new key means a new log)`]
+          : []),
         ...(admin
           ? [
               `  first start: created the admin token (shown only this once; also in ${join(config.keysDir, ADMIN_TOKEN_FILE)}, mode 0600):`,

@@ -14,21 +14,39 @@ export function tokenFileOf(dataDir: string): TokenFile {
 export function registerToken(program: Command, ctx: CliContext): void {
   const token = program
     .command("token")
-    .description("manage API tokens in the local data dir (works while the service runs; changes apply within a second)");
+    .description(
+      "manage API tokens in the local data dir (works while the service runs; changes apply within a second)",
+    );
   token
     .command("create")
     .description("make a token and print it once (only its SHA-256 is stored)")
-    .addOption(new Option("--role <role>", "what it may do: mediator deposits, court reads and docks, admin does all").choices(ROLES).makeOptionMandatory())
+    .addOption(
+      new Option("--role <role>", "what it may do: mediator deposits, court reads and docks, admin does all")
+        .choices(ROLES)
+        .makeOptionMandatory(),
+    )
     .requiredOption("--name <name>", "a label to list and revoke it by (no spaces)")
     .option("--json", "print {token, id, name, role, createdAt} as JSON")
     .action(async (opts: { role: string; name: string; json?: boolean }) => {
-      const { token: secret, record } = await createToken(tokenFileOf(ctx.config().dataDir), { name: opts.name, role: opts.role }, ctx);
+      const { token: secret, record } = await createToken(
+        tokenFileOf(ctx.config().dataDir),
+        { name: opts.name, role: opts.role },
+        ctx,
+      );
       if (opts.json) {
-        printJson({ token: secret, id: record.id, name: record.name, role: record.role, createdAt: record.createdAt });
+        printJson({
+          token: secret,
+          id: record.id,
+          name: record.name,
+          role: record.role,
+          createdAt: record.createdAt,
+        });
         return;
       }
       process.stdout.write(`${secret}\n`);
-      process.stderr.write(`created ${record.role} token "${record.name}" (id ${record.id}); it is shown only this once, keep it secret\n`);
+      process.stderr.write(
+        `created ${record.role} token "${record.name}" (id ${record.id}); it is shown only this once, keep it secret\n`,
+      );
     });
   token
     .command("list")
@@ -37,11 +55,22 @@ export function registerToken(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const records = await listTokens(tokenFileOf(ctx.config().dataDir));
       for (const r of records) {
-        const view = { id: r.id, name: r.name, role: r.role, createdAt: r.createdAt, revoked: r.revoked, ...(r.revokedAt ? { revokedAt: r.revokedAt } : {}) };
+        const view = {
+          id: r.id,
+          name: r.name,
+          role: r.role,
+          createdAt: r.createdAt,
+          revoked: r.revoked,
+          ...(r.revokedAt ? { revokedAt: r.revokedAt } : {}),
+        };
         if (opts.json) printJson(view);
-        else process.stdout.write(`${r.id}  ${r.role.padEnd(8)}  ${r.name}  created ${r.createdAt}${r.revoked ? `  REVOKED ${r.revokedAt ?? ""}` : ""}\n`);
+        else
+          process.stdout.write(
+            `${r.id}  ${r.role.padEnd(8)}  ${r.name}  created ${r.createdAt}${r.revoked ? `  REVOKED ${r.revokedAt ?? ""}` : ""}\n`,
+          );
       }
-      if (!opts.json && records.length === 0) process.stderr.write("no tokens yet; `notarium serve` makes the admin token on first start\n");
+      if (!opts.json && records.length === 0)
+        process.stderr.write("no tokens yet; `notarium serve` makes the admin token on first start\n");
     });
   token
     .command("revoke")

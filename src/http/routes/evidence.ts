@@ -5,7 +5,12 @@ import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { receiptSchema } from "../schemas.js";
 
-const idParams = z.object({ id: z.string().max(64).meta({ examples: ["NTR-7D2K1M9QX4TB3W8E"] }) });
+const idParams = z.object({
+  id: z
+    .string()
+    .max(64)
+    .meta({ examples: ["NTR-7D2K1M9QX4TB3W8E"] }),
+});
 
 /** Deposits (mediator or admin token) and the public evidence view (DESIGN §4, §5). */
 export function evidenceOperations(deps: AppDeps): AnyOperation[] {
@@ -44,7 +49,12 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       description: `Up to ${deps.options.maxBatch} digests, recorded in one block, all or none; receipts in the order given.`,
       roles: ["mediator"],
       body: batchBody,
-      responses: { 201: { description: "recorded; one receipt per item", json: z.object({ receipts: z.array(receiptSchema) }) } },
+      responses: {
+        201: {
+          description: "recorded; one receipt per item",
+          json: z.object({ receipts: z.array(receiptSchema) }),
+        },
+      },
       async handle({ body, res }) {
         const receipts = await depositEvidenceBatch(ledger, body.items);
         metrics.deposits.inc({ kind: "batch" }, receipts.length);
@@ -58,7 +68,8 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       path: "/api/v1/evidence/:id",
       tag: "evidence",
       summary: "Public view of a deposit",
-      description: "The entry and its receipt, proved against the newest checkpoint. The ID is checked against the leaf hash it names.",
+      description:
+        "The entry and its receipt, proved against the newest checkpoint. The ID is checked against the leaf hash it names.",
       params: idParams,
       responses: { 200: { description: "the receipt", json: receiptSchema } },
       async handle({ params, res }) {
@@ -71,7 +82,8 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       path: "/api/v1/evidence/:id/proof",
       tag: "evidence",
       summary: "Offline receipt (.tlog-proof)",
-      description: "A c2sp.org/tlog-proof that carries the entry and verifies with no network: `notarium verify FILE --proof P --key K`.",
+      description:
+        "A c2sp.org/tlog-proof that carries the entry and verifies with no network: `notarium verify FILE --proof P --key K`.",
       params: idParams,
       responses: { 200: { description: "c2sp.org/tlog-proof text", text: "text/plain; charset=utf-8" } },
       async handle({ params, res }) {

@@ -34,7 +34,9 @@ export function healthOperations(deps: AppDeps): AnyOperation[] {
       description:
         "Request latency by route, deposits by kind, batch sizes, upload bytes, ledger size and queue depth, process metrics. Holds no secrets.",
       rateLimited: false,
-      responses: { 200: { description: "Prometheus text exposition format", text: "text/plain; version=0.0.4" } },
+      responses: {
+        200: { description: "Prometheus text exposition format", text: "text/plain; version=0.0.4" },
+      },
       async handle({ res }) {
         res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
       },

@@ -15,11 +15,16 @@ const MAX_ENTRIES_PER_PAGE = 1000;
 
 const keysSchema = z.object({
   origin: z.string(),
-  verifierKey: z.string().meta({ description: "c2sp.org/signed-note verifier key of the log (Ed25519, type 0x01)" }),
+  verifierKey: z
+    .string()
+    .meta({ description: "c2sp.org/signed-note verifier key of the log (Ed25519, type 0x01)" }),
   publicKey: hex64.meta({ description: "the raw Ed25519 public key" }),
   witnesses: z.array(z.object({ name: z.string(), vkey: z.string(), url: z.string().optional() })),
   policy: z.string().meta({ description: "c2sp.org/tlog-policy text that verifiers should use" }),
-  pdfCertificate: z.string().nullable().meta({ description: "PEM certificate of the PDF seal key (null until sealing is enabled)" }),
+  pdfCertificate: z
+    .string()
+    .nullable()
+    .meta({ description: "PEM certificate of the PDF seal key (null until sealing is enabled)" }),
 });
 
 const entrySchema = z.object({
@@ -31,7 +36,11 @@ const entrySchema = z.object({
 const entriesSchema = z.object({
   size: z.number().int().meta({ description: "tree size the page was read against" }),
   entries: z.array(entrySchema),
-  next: z.number().int().nullable().meta({ description: "`from` of the next page, or null at the end of the tree" }),
+  next: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: "`from` of the next page, or null at the end of the tree" }),
 });
 
 /** The public log: checkpoint, keys, entries (DESIGN §5). */
@@ -43,7 +52,11 @@ export function logOperations(deps: AppDeps): AnyOperation[] {
     origin: ledger.key.origin,
     verifierKey: vkey,
     publicKey: toHex(parseVerifierKey(vkey).publicKey),
-    witnesses: policy.witnesses.map((w) => ({ name: w.name, vkey: w.vkey, ...(w.url ? { url: w.url } : {}) })),
+    witnesses: policy.witnesses.map((w) => ({
+      name: w.name,
+      vkey: w.vkey,
+      ...(w.url ? { url: w.url } : {}),
+    })),
     policy: formatPolicy(policy),
     pdfCertificate: null,
   };
@@ -53,7 +66,11 @@ export function logOperations(deps: AppDeps): AnyOperation[] {
     if (!data) throw new NotFoundError("ENTRY_NOT_FOUND", `no entry ${index}; the tree has ${size} entries`);
     return data;
   };
-  const entryJson = (index: number, data: Uint8Array) => ({ index, txHash: toHex(hashLeaf(data)), entry: fromUtf8(data, "entry") });
+  const entryJson = (index: number, data: Uint8Array) => ({
+    index,
+    txHash: toHex(hashLeaf(data)),
+    entry: fromUtf8(data, "entry"),
+  });
 
   return [
     defineOperation({
@@ -114,7 +131,8 @@ export function logOperations(deps: AppDeps): AnyOperation[] {
         const limit = Math.min(query.limit ?? 100, Math.max(0, size - from));
         const entries: z.infer<typeof entrySchema>[] = [];
         if (limit > 0) {
-          for await (const e of ledger.storage.iterateEntries(from, limit)) entries.push(entryJson(e.index, e.data));
+          for await (const e of ledger.storage.iterateEntries(from, limit))
+            entries.push(entryJson(e.index, e.data));
         }
         const end = from + entries.length;
         res.json({ size, entries, next: end < size ? end : null });

@@ -30,12 +30,16 @@ export function proofOperations(deps: AppDeps): AnyOperation[] {
       path: "/api/v1/log/proof/inclusion",
       tag: "log",
       summary: "Inclusion proof of an entry",
-      description: "Proof that entry `index` is in the tree of `size` entries (default: the current size). Needs index < size <= current size.",
+      description:
+        "Proof that entry `index` is in the tree of `size` entries (default: the current size). Needs index < size <= current size.",
       query: z.object({ index: decimalCount, size: decimalCount.optional() }),
       responses: { 200: { description: "the proof", json: inclusionSchema } },
       async handle({ query, res }) {
         const size = query.size ?? ledger.size;
-        const [proof, root] = await Promise.all([ledger.proveInclusion(query.index, size), ledger.rootAt(size)]);
+        const [proof, root] = await Promise.all([
+          ledger.proveInclusion(query.index, size),
+          ledger.rootAt(size),
+        ]);
         if (query.size !== undefined) res.setHeader("Cache-Control", IMMUTABLE);
         res.json({ index: query.index, size, root: toHex(root), proof: proof.map(toHex) });
       },
@@ -46,12 +50,17 @@ export function proofOperations(deps: AppDeps): AnyOperation[] {
       path: "/api/v1/log/proof/consistency",
       tag: "log",
       summary: "Consistency proof between two tree sizes",
-      description: "Proof that the tree of `to` entries extends the tree of `from` entries. Needs 1 <= from <= to <= current size.",
+      description:
+        "Proof that the tree of `to` entries extends the tree of `from` entries. Needs 1 <= from <= to <= current size.",
       query: z.object({ from: decimalCount, to: decimalCount }),
       responses: { 200: { description: "the proof", json: consistencySchema } },
       async handle({ query, res }) {
         const { from, to } = query;
-        const [proof, oldRoot, newRoot] = await Promise.all([ledger.proveConsistency(from, to), ledger.rootAt(from), ledger.rootAt(to)]);
+        const [proof, oldRoot, newRoot] = await Promise.all([
+          ledger.proveConsistency(from, to),
+          ledger.rootAt(from),
+          ledger.rootAt(to),
+        ]);
         res.setHeader("Cache-Control", IMMUTABLE);
         res.json({ from, to, oldRoot: toHex(oldRoot), newRoot: toHex(newRoot), proof: proof.map(toHex) });
       },

@@ -7,7 +7,9 @@ import { checkSchema, hex64, receiptSchema } from "../schemas.js";
 const verifyResult = z.object({
   valid: z.boolean(),
   sha256: hex64,
-  matches: z.array(receiptSchema).meta({ description: "every entry recording the digest, proved against the newest checkpoint" }),
+  matches: z
+    .array(receiptSchema)
+    .meta({ description: "every entry recording the digest, proved against the newest checkpoint" }),
   checks: z.array(checkSchema).meta({ description: "each step and its outcome, in plain words" }),
 });
 
@@ -21,7 +23,7 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
       tag: "evidence",
       summary: "Check a digest or a file against the log",
       description:
-        "JSON `{\"sha256\"}`, or a multipart `file` part hashed here on the fly and never stored. " +
+        'JSON `{"sha256"}`, or a multipart `file` part hashed here on the fly and never stored. ' +
         "Always 200 for a well-formed request: `valid:false` with reasons when it is not recorded.",
       body: z.object({ sha256: hex64 }).strict(),
       upload: { fields: [], toBody: (u) => ({ sha256: u.sha256 }) },

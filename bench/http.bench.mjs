@@ -1,0 +1,295 @@
+// HTTP API benchmarks (issue 3): a real server on 127.0.0.1 over LevelDB in a temp dir, driven by a
+// small keep-alive load generator in a worker thread (so the client does not share the server's event
+// loop). Every loop is bounded by a fixed duration or count. Imports the compiled code from dist/.
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { pino } from "pino";
+import { secureRandomBytes, systemClock } from "../dist/core/clock.js";
+import { generateSignerKey } from "../dist/crypto/note-keys.js";
+import { startHttpService } from "../dist/http/http-service.js";
+import { DEFAULT_HTTP_OPTIONS } from "../dist/http/options.js";
+import { Ledger } from "../dist/ledger/ledger.js";
+import { createLogKey } from "../dist/service/log-key.js";
+import { createToken, TokenAuthenticator } from "../dist/service/tokens.js";
+import { LevelLedgerStore } from "../dist/storage/level-store.js";
+import { TokenFile } from "../dist/storage/token-file.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = 64;
+const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? 1024 ** 3);
+
+/**
+ * The load generator, run in a worker (CommonJS, eval'd). Modes:
+ * - closed: `connections` loops, each sends its next request when the last is answered, for `seconds`;
+ * - open: one request every 1000/rate ms for `seconds`, latency measured from the scheduled time
+ *   (so a stalled server cannot hide its queueing: no coordinated omission);
+ * - upload: one multipart POST streaming a file from disk.
+ */
+const WORKER = `
+const http = require("node:http");
+const fs = require("node:fs");
+const { parentPort, workerData: w } = require("node:worker_threads");
+const agent = new http.Agent({ keepAlive: true, maxSockets: w.connections ?? 64 });
+let seq = w.seqStart ?? 0;
+function body() {
+  if (w.kind === "deposit") return '{"sha256":"' + (seq++).toString(16).padStart(64, "0") + '"}';
+  if (w.kind === "verify") return '{"sha256":"' + (w.verifyBase + ((seq++) % w.verifyPool)).toString(16).padStart(64, "0") + '"}';
+  if (w.kind === "batch") {
+    let s = '{"items":[';
+    for (let i = 0; i < w.batch; i++) s += (i ? "," : "") + '{"sha256":"' + (seq++).toString(16).padStart(64, "0") + '"}';
+    return s + "]}";
+  }
+  return undefined;
+}
+function once() {
+  return new Promise((resolve) => {
+    const b = body();
+    const headers = { ...(w.token ? { authorization: "Bearer " + w.token } : {}) };
+    if (b !== undefined) { headers["content-type"] = "application/json"; headers["content-length"] = Buffer.byteLength(b); }
+    const req = http.request({ host: "127.0.0.1", port: w.port, path: w.path, method: w.method, agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    });
+    req.on("error", () => resolve(0));
+    req.end(b);
+  });
+}
+async function closed() {
+  const end = performance.now() + w.seconds * 1000;
+  const lat = [];
+  const status = {};
+  let n = 0;
+  await Promise.all(Array.from({ length: w.connections }, async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      const s = await once();
+      lat.push(performance.now() - t);
+      status[s] = (status[s] ?? 0) + 1;
+      n++;
+    }
+  }));
+  return { n, seconds: w.seconds, lat, status };
+}
+async function open() {
+  // A 1 ms tick sends every request that has come due; latency counts from the due time.
+  const interval = 1000 / w.rate;
+  const total = Math.round(w.rate * w.seconds);
+  const t0 = performance.now() + 20;
+  const lat = [];
+  const status = {};
+  const inflight = [];
+  let sent = 0;
+  while (sent < total) {
+    await new Promise((r) => setTimeout(r, 1));
+    const now = performance.now();
+    for (; sent < total && t0 + sent * interval <= now; sent++) {
+      const due = t0 + sent * interval;
+      inflight.push(once().then((s) => { lat.push(performance.now() - due); status[s] = (status[s] ?? 0) + 1; }));
+    }
+  }
+  await Promise.all(inflight);
+  return { n: total, seconds: w.seconds, lat, status };
+}
+function upload() {
+  return new Promise((resolve) => {
+    const boundary = "----notarium-bench-7d2k1m";
+    const head = Buffer.from("--" + boundary + '\\r\\nContent-Disposition: form-data; name="file"; filename="big.bin"\\r\\nContent-Type: application/octet-stream\\r\\n\\r\\n');
+    const tail = Buffer.from("\\r\\n--" + boundary + "--\\r\\n");
+    const size = fs.statSync(w.file).size;
+    const t = performance.now();
+    const req = http.request({ host: "127.0.0.1", port: w.port, path: w.path, method: "POST", agent, headers: {
+      authorization: "Bearer " + w.token, "content-type": "multipart/form-data; boundary=" + boundary,
+      "content-length": head.length + size + tail.length } }, (res) => {
+      let text = "";
+      res.on("data", (d) => { text += d; });
+      res.on("end", () => resolve({ status: res.statusCode, seconds: (performance.now() - t) / 1000, body: text }));
+    });
+    req.on("error", (e) => resolve({ status: 0, error: String(e) }));
+    req.write(head);
+    const rs = fs.createReadStream(w.file, { highWaterMark: 1 << 20 });
+    rs.pipe(req, { end: false });
+    rs.on("end", () => req.end(tail));
+  });
+}
+(w.mode === "closed" ? closed() : w.mode === "open" ? open() : upload()).then((r) => { agent.destroy(); parentPort.postMessage(r); });
+`;
+
+function load(workerData) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER, { eval: true, workerData });
+    worker.once("message", (r) => {
+      worker.terminate();
+      resolve(r);
+    });
+    worker.once("error", reject);
+  });
+}
+
+const quantile = (xs, q) => {
+  const s = Float64Array.from(xs).sort();
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : Number.NaN;
+};
+const rps = (r) => r.n / r.seconds;
+const ok = (r, status) => (r.status[status] ?? 0) === r.n;
+const fmt = (x) => Math.round(x).toLocaleString("en-US");
+
+export async function startService(dir) {
+  const store = new LevelLedgerStore(join(dir, "ledger"));
+  await store.open();
+  const key = createLogKey(generateSignerKey("bench.notarium.invalid/log", secureRandomBytes));
+  const ledger = await Ledger.open({ store, key, clock: systemClock });
+  const tokenFile = new TokenFile(join(dir, "tokens.json"));
+  const { token } = await createToken(tokenFile, { name: "bench", role: "mediator" }, { clock: systemClock, randomBytes: secureRandomBytes });
+  const service = await startHttpService(
+    {
+      ledger,
+      tokens: new TokenAuthenticator(tokenFile, { clock: systemClock }),
+      logger: pino({ level: "silent" }),
+      clock: systemClock,
+      randomBytes: secureRandomBytes,
+      // The public rate limiter stays in the request path (its cost is measured), with a budget no run reaches.
+      options: { ...DEFAULT_HTTP_OPTIONS, rateLimit: { windowMs: 60_000, limit: 1e9 } },
+    },
+    { port: 0, host: "127.0.0.1" },
+  );
+  return { service, store, ledger, token, port: service.port };
+}
+
+/** Writes `bytes` of incompressible data (a random 1 MiB block repeated with a counter) for the upload run. */
+function makeFile(path, bytes) {
+  const block = randomBytes(1 << 20);
+  const fd = openSync(path, "w");
+  for (let off = 0, i = 0; off < bytes; off += block.length, i++) {
+    block.writeUInt32LE(i, 0);
+    writeSync(fd, block, 0, Math.min(block.length, bytes - off));
+  }
+  closeSync(fd);
+}
+
+export async function run({ log = () => {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "notarium-bench-http-"));
+  const { service, store, token, port } = await startService(dir);
+  const rows = [];
+  try {
+    const base = { port, connections: CONNECTIONS, seconds: SECONDS };
+    log(`healthz, ${CONNECTIONS} connections, ${SECONDS} s`);
+    await load({ ...base, mode: "closed", kind: "get", method: "GET", path: "/healthz", seconds: 1 }); // warm-up
+    const health = await load({ ...base, mode: "closed", kind: "get", method: "GET", path: "/healthz" });
+
+    log("single-digest deposits");
+    await load({ ...base, mode: "closed", kind: "deposit", method: "POST", path: "/api/v1/evidence", token, seconds: 1, seqStart: 1e12 });
+    const deposits = await load({ ...base, mode: "closed", kind: "deposit", method: "POST", path: "/api/v1/evidence", token });
+    if (!ok(deposits, 201)) throw new Error(`deposits failed: ${JSON.stringify(deposits.status)}`);
+    rows.push({
+      name: `POST /api/v1/evidence (1 digest, ${CONNECTIONS} conns)`,
+      value: rps(deposits),
+      unit: "req/s",
+      baselineName: "GET /healthz, same server",
+      baselineValue: rps(health),
+      ratio: rps(deposits) / rps(health),
+      target: ">= 70%",
+    });
+
+    log("receipt latency at 1,000 deposits/s");
+    const paced = await load({ ...base, mode: "open", rate: 1000, kind: "deposit", method: "POST", path: "/api/v1/evidence", token, seqStart: 2e12 });
+    const pacedHealth = await load({ ...base, mode: "open", rate: 1000, kind: "get", method: "GET", path: "/healthz" });
+    if (!ok(paced, 201)) throw new Error(`paced deposits failed: ${JSON.stringify(paced.status)}`);
+    rows.push({
+      name: "receipt latency p99 at 1,000 deposits/s",
+      value: quantile(paced.lat, 0.99),
+      unit: "ms",
+      baselineName: "GET /healthz p99 at 1,000 req/s",
+      baselineValue: quantile(pacedHealth.lat, 0.99),
+      ratio: quantile(paced.lat, 0.99) / quantile(pacedHealth.lat, 0.99),
+      target: "< 50 ms",
+    });
+
+    log("batch deposits (1,000 digests per call, 8 connections)");
+    const batch = await load({ ...base, connections: 8, mode: "closed", kind: "batch", batch: 1000, method: "POST", path: "/api/v1/evidence/batch", token, seqStart: 3e12 });
+    if (!ok(batch, 201)) throw new Error(`batches failed: ${JSON.stringify(batch.status)}`);
+    rows.push({
+      name: "POST /api/v1/evidence/batch (1,000 digests, 8 conns)",
+      value: rps(batch) * 1000,
+      unit: "digests/s",
+      baselineName: "single-digest deposits",
+      baselineValue: rps(deposits),
+      ratio: (rps(batch) * 1000) / rps(deposits),
+      target: ">= 30,000 digests/s",
+    });
+
+    log("verify by digest");
+    // The warm-up deposited digests 1e12, 1e12+1, …: every verify finds one and proves it.
+    const verify = await load({ ...base, mode: "closed", kind: "verify", verifyBase: 1e12, verifyPool: 1000, method: "POST", path: "/api/v1/verify" });
+    if (!ok(verify, 200)) throw new Error(`verify failed: ${JSON.stringify(verify.status)}`);
+    rows.push({
+      name: `POST /api/v1/verify by digest (${CONNECTIONS} conns)`,
+      value: rps(verify),
+      unit: "req/s",
+      baselineName: "GET /healthz, same server",
+      baselineValue: rps(health),
+      ratio: rps(verify) / rps(health),
+      target: ">= 80%",
+    });
+
+    log(`multipart upload of ${fmt(UPLOAD_BYTES / 2 ** 20)} MiB`);
+    const file = join(dir, "upload.bin");
+    makeFile(file, UPLOAD_BYTES);
+    const t = performance.now();
+    const digest = execFileSync("openssl", ["dgst", "-sha256", "-r", file], { encoding: "utf8" }).split(" ")[0];
+    const opensslSeconds = (performance.now() - t) / 1000;
+    globalThis.gc?.();
+    const rss0 = process.memoryUsage().rss;
+    let peak = rss0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
+    const up = await load({ mode: "upload", port, token, file, path: "/api/v1/evidence" });
+    clearInterval(sampler);
+    if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body ?? up.error}`);
+    const recorded = JSON.parse(JSON.parse(up.body).entry).body.sha256;
+    if (recorded !== digest) throw new Error(`upload digest ${recorded} differs from openssl ${digest}`);
+    const mbps = (s) => UPLOAD_BYTES / 1e6 / s;
+    rows.push({
+      name: `multipart upload, ${fmt(UPLOAD_BYTES / 2 ** 20)} MiB, hashed while streaming`,
+      value: mbps(up.seconds),
+      unit: "MB/s",
+      baselineName: "openssl dgst -sha256, same file",
+      baselineValue: mbps(opensslSeconds),
+      ratio: opensslSeconds / up.seconds,
+      target: ">= 60%",
+    });
+    rows.push({
+      name: "resident memory growth during that upload",
+      value: (peak - rss0) / 2 ** 20,
+      unit: "MiB",
+      baselineName: "",
+      baselineValue: null,
+      ratio: null,
+      target: "< 100 MB",
+    });
+    rmSync(file, { force: true });
+  } finally {
+    await service.stop();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+// `node bench/http.bench.mjs` runs it alone and prints the table.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await run({ log: (m) => process.stderr.write(`${m}\n`) });
+  console.table(
+    rows.map((r) => ({
+      name: r.name,
+      value: `${r.value.toFixed(r.value < 100 ? 1 : 0)} ${r.unit}`,
+      baseline: r.baselineName ? `${r.baselineValue.toFixed(r.baselineValue < 100 ? 1 : 0)} (${r.baselineName})` : "",
+      ratio: r.ratio === null ? "" : `${(r.ratio * 100).toFixed(0)}%`,
+      target: r.target,
+    })),
+  );
+}

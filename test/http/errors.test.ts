@@ -1,0 +1,159 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, codeOf, hex, startTestService, type TestService } from "./helpers.js";
+
+describe("HTTP error handling", () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService({ options: { corsOrigins: ["https://court.example"] } });
+  });
+  afterAll(() => s.close());
+
+  const post = (path: string, o: Parameters<typeof call>[3]) =>
+    call(s.url, "POST", path, { token: s.tokens.mediator, ...o });
+
+  it("answers malformed JSON with 400 MALFORMED_JSON", async () => {
+    for (const body of ["{", '{"sha256":', "{'a':1}", "\u0000", "[1,]"]) {
+      const r = await post("/api/v1/evidence", { json: body });
+      expect([r.status, codeOf(r)], body).toEqual([400, "MALFORMED_JSON"]);
+    }
+  });
+
+  it("answers JSON bodies over 1 MiB with 413 PAYLOAD_TOO_LARGE", async () => {
+    const r = await post("/api/v1/evidence/batch", {
+      json: { items: [{ sha256: hex(1), title: "x".repeat(1024 * 1024) }] },
+    });
+    expect([r.status, codeOf(r)]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+  });
+
+  it("answers other content types with 415", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/xml"]) {
+      const r = await post("/api/v1/evidence", {
+        body: `sha256=${hex(1)}`,
+        headers: { "content-type": type },
+      });
+      expect([r.status, codeOf(r)], type).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    }
+    expect(
+      (
+        await post("/api/v1/verify", {
+          json: { sha256: hex(1) },
+          headers: { "content-type": "application/json; charset=latin1" },
+        })
+      ).status,
+    ).toBe(415);
+    expect((await post("/api/v1/evidence", {})).status).toBe(415);
+  });
+
+  it("answers unknown routes with JSON 404 and other methods with 405 and Allow", async () => {
+    const r = await call(s.url, "GET", "/api/v1/nothing-here");
+    expect([r.status, codeOf(r)]).toEqual([404, "ROUTE_NOT_FOUND"]);
+    expect(r.headers.get("content-type")).toContain("application/json");
+    const m = await call(s.url, "DELETE", "/api/v1/evidence");
+    expect([m.status, codeOf(m)]).toEqual([405, "METHOD_NOT_ALLOWED"]);
+    expect(m.headers.get("allow")).toBe("POST");
+    expect((await call(s.url, "PUT", "/api/v1/log/checkpoint")).headers.get("allow")).toBe("GET, HEAD");
+    expect((await call(s.url, "GET", "/api/v1/log/entries/%E0%A4%A")).status).toBe(400);
+  });
+
+  it("sends security headers, request IDs, and no CORS headers to unknown origins", async () => {
+    const r = await call(s.url, "GET", "/healthz", { headers: { origin: "https://evil.example" } });
+    expect(r.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(r.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(r.headers.get("x-powered-by")).toBeNull();
+    expect(r.headers.get("access-control-allow-origin")).toBeNull();
+    expect(r.headers.get("x-request-id")).toMatch(/^[0-9a-f]{8}-/);
+    const mine = await call(s.url, "GET", "/healthz", { headers: { "x-request-id": "court-42" } });
+    expect(mine.headers.get("x-request-id")).toBe("court-42");
+  });
+
+  it("opens CORS only to the configured origins", async () => {
+    const r = await call(s.url, "GET", "/api/v1/log/keys", { headers: { origin: "https://court.example" } });
+    expect(r.headers.get("access-control-allow-origin")).toBe("https://court.example");
+    const pre = await call(s.url, "OPTIONS", "/api/v1/evidence", {
+      headers: { origin: "https://court.example", "access-control-request-method": "POST" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-headers")).toContain("Authorization");
+  });
+
+  it("never answers 500 to arbitrary bodies, paths and queries", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("/api/v1/evidence", "/api/v1/evidence/batch", "/api/v1/verify"),
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify({ sha256: v })),
+          fc.jsonValue().map((v) => JSON.stringify({ items: v })),
+        ),
+        async (path, body) => {
+          const r = await post(path, { json: body });
+          expect(r.status, `${path} ${body}`).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), async (a, b) => {
+        const q = `index=${encodeURIComponent(a)}&size=${encodeURIComponent(b)}`;
+        for (const path of [
+          `/api/v1/log/proof/inclusion?${q}`,
+          `/api/v1/log/entries/${encodeURIComponent(a) || "x"}`,
+          `/api/v1/evidence/${encodeURIComponent(a) || "x"}`,
+        ]) {
+          const r = await call(s.url, "GET", path);
+          expect(r.status, path).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("back-pressure and rate limits", () => {
+  it("answers 503 with Retry-After when the append queue is full, and records every accepted deposit", async () => {
+    const s = await startTestService({ maxQueue: 2, maxBatch: 2 });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          call(s.url, "POST", "/api/v1/evidence", { token: s.tokens.mediator, json: { sha256: hex(i) } }),
+        ),
+      );
+      const busy = answers.filter((a) => a.status === 503);
+      const ok = answers.filter((a) => a.status === 201);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(ok.length + busy.length).toBe(60);
+      for (const b of busy) {
+        expect(codeOf(b)).toBe("OVERLOADED");
+        expect(Number(b.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      }
+      expect(s.ledger.size).toBe(ok.length);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("limits public requests per client with 429 and Retry-After, but not health checks or token holders", async () => {
+    const s = await startTestService({ options: { rateLimit: { windowMs: 60_000, limit: 3 } } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call(s.url, "GET", "/api/v1/log/checkpoint")).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const limited = await call(s.url, "POST", "/api/v1/verify", { json: { sha256: hex(1) } });
+      expect([limited.status, codeOf(limited)]).toEqual([429, "RATE_LIMITED"]);
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await call(s.url, "GET", "/healthz")).status).toBe(200);
+      expect(
+        (
+          await call(s.url, "POST", "/api/v1/evidence", {
+            token: s.tokens.mediator,
+            json: { sha256: hex(1) },
+          })
+        ).status,
+      ).toBe(201);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { utf8 } from "../../src/core/bytes.js";
+import { parseEntry } from "../../src/ledger/entry.js";
+import { verifyTlogProof } from "../../src/ledger/verify-proof.js";
+import { call, codeOf, hex, startTestService, type TestService } from "./helpers.js";
+
+describe("deposits and the evidence view", () => {
+  let s: TestService;
+  const deposit = (json: unknown, token = s.tokens.mediator) =>
+    call(s.url, "POST", "/api/v1/evidence", { token, json });
+  const batch = (items: unknown, token = s.tokens.mediator) =>
+    call(s.url, "POST", "/api/v1/evidence/batch", { token, json: { items } });
+
+  beforeAll(async () => {
+    s = await startTestService({ options: { maxBatch: 50 } });
+  });
+  afterAll(() => s.close());
+
+  it("records a digest and answers 201 with a receipt that verifies offline", async () => {
+    const r = await deposit({ sha256: hex(0xabc), title: "contract scan", size: 1234 });
+    expect(r.status).toBe(201);
+    expect(r.headers.get("location")).toBe(`/api/v1/evidence/${r.json.evidenceId}`);
+    expect(r.json).toMatchObject({
+      index: 0,
+      blockHeight: 1,
+      certificateUrl: `/api/v1/evidence/${r.json.evidenceId}/certificate.pdf`,
+    });
+    expect(parseEntry(utf8(r.json.entry)).body).toEqual({
+      sha256: hex(0xabc),
+      title: "contract scan",
+      size: 1234,
+    });
+    const v = verifyTlogProof(r.json.tlogProof, { policy: s.policy, sha256: hex(0xabc) });
+    expect(v.valid).toBe(true);
+    expect(v.evidenceId).toBe(r.json.evidenceId);
+    expect(verifyTlogProof(r.json.tlogProof, { policy: s.policy, sha256: hex(0xabd) }).valid).toBe(false);
+  });
+
+  it.each([
+    [{ sha256: hex(0xabc).toUpperCase() }, "INVALID_DIGEST"],
+    [{ sha256: hex(1).slice(1) }, "INVALID_DIGEST"],
+    [{ sha256: `${hex(1).slice(1)}g` }, "INVALID_DIGEST"],
+    [{ sha256: 42 }, "INVALID_DIGEST"],
+    [{}, "INVALID_DIGEST"],
+    [{ sha256: hex(1), extra: true }, "INVALID_ARGUMENT"],
+    [{ sha256: hex(1), size: -1 }, "INVALID_ARGUMENT"],
+    [{ sha256: hex(1), title: "x".repeat(201) }, "INVALID_ARGUMENT"],
+    [{ sha256: hex(1), meta: "not-a-commitment" }, "INVALID_ARGUMENT"],
+    [[{ sha256: hex(1) }], "INVALID_ARGUMENT"],
+  ])("refuses the deposit %j with 400 %s and records nothing", async (body, code) => {
+    const before = s.ledger.size;
+    const r = await deposit(body);
+    expect([r.status, codeOf(r)]).toEqual([400, code]);
+    expect(s.ledger.size).toBe(before);
+  });
+
+  it("shows a deposit by evidence ID, proved against the newest checkpoint", async () => {
+    const d = await deposit({ sha256: hex(0xdef) });
+    await deposit({ sha256: hex(0xdf0) });
+    const r = await call(s.url, "GET", `/api/v1/evidence/${d.json.evidenceId}`);
+    expect(r.status).toBe(200);
+    for (const k of ["evidenceId", "index", "txHash", "blockHeight", "recordedAt", "entry"])
+      expect(r.json[k]).toEqual(d.json[k]);
+    expect(r.json.checkpoint).not.toBe(d.json.checkpoint);
+    expect(verifyTlogProof(r.json.tlogProof, { policy: s.policy, sha256: hex(0xdef) }).valid).toBe(true);
+    const lower = await call(s.url, "GET", `/api/v1/evidence/${d.json.evidenceId.toLowerCase()}`);
+    expect(lower.json.index).toBe(d.json.index);
+  });
+
+  it("serves the .tlog-proof as text/plain that verifies on its own", async () => {
+    const d = await deposit({ sha256: hex(0x123) });
+    const r = await call(s.url, "GET", `/api/v1/evidence/${d.json.evidenceId}/proof`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(r.text.startsWith("c2sp.org/tlog-proof@v1\n")).toBe(true);
+    expect(verifyTlogProof(r.text, { policy: s.policy, sha256: hex(0x123) }).valid).toBe(true);
+  });
+
+  it.each([
+    ["NTR-0000000000000000", 404, "EVIDENCE_NOT_FOUND"],
+    ["NTR-00000000000000", 400, "INVALID_ARGUMENT"],
+    ["NTR-UUUUUUUUUUUUUUUU", 400, "INVALID_ARGUMENT"],
+    ["nonsense", 400, "INVALID_ARGUMENT"],
+    ["x".repeat(100), 400, "INVALID_ARGUMENT"],
+  ])("answers the evidence ID %s with %i %s", async (id, status, code) => {
+    for (const suffix of ["", "/proof"]) {
+      const r = await call(s.url, "GET", `/api/v1/evidence/${id}${suffix}`);
+      expect([r.status, codeOf(r)]).toEqual([status, code]);
+    }
+  });
+
+  it("records a batch in one block, receipts in order", async () => {
+    const items = Array.from({ length: 20 }, (_, i) => ({ sha256: hex(0x1000 + i) }));
+    const r = await batch(items);
+    expect(r.status).toBe(201);
+    expect(r.json.receipts).toHaveLength(20);
+    const blocks = new Set(r.json.receipts.map((x: { blockHeight: number }) => x.blockHeight));
+    expect(blocks.size).toBe(1);
+    r.json.receipts.forEach((x: { tlogProof: string; index: number }, i: number) => {
+      expect(x.index).toBe(r.json.receipts[0].index + i);
+      expect(verifyTlogProof(x.tlogProof, { policy: s.policy, sha256: hex(0x1000 + i) }).valid).toBe(true);
+    });
+  });
+
+  it("refuses a whole batch when one item is bad, too many, or none", async () => {
+    const before = s.ledger.size;
+    const bad = await batch([{ sha256: hex(1) }, { sha256: "nope" }]);
+    expect([bad.status, codeOf(bad)]).toEqual([400, "INVALID_DIGEST"]);
+    expect(bad.json.error.message).toContain("items.1.sha256");
+    const many = await batch(Array.from({ length: 51 }, (_, i) => ({ sha256: hex(i) })));
+    expect([many.status, codeOf(many)]).toEqual([400, "INVALID_ARGUMENT"]);
+    expect((await batch([])).status).toBe(400);
+    expect(
+      (await call(s.url, "POST", "/api/v1/evidence/batch", { token: s.tokens.mediator, json: { items: {} } }))
+        .status,
+    ).toBe(400);
+    expect(s.ledger.size).toBe(before);
+  });
+
+  it("verifies by digest: 200 valid with proved matches, or 200 invalid with reasons", async () => {
+    await deposit({ sha256: hex(0x777) });
+    await deposit({ sha256: hex(0x777) });
+    const ok = await call(s.url, "POST", "/api/v1/verify", { json: { sha256: hex(0x777) } });
+    expect(ok.status).toBe(200);
+    expect(ok.json.valid).toBe(true);
+    expect(ok.json.matches).toHaveLength(2);
+    for (const m of ok.json.matches)
+      expect(verifyTlogProof(m.tlogProof, { policy: s.policy, sha256: hex(0x777) }).valid).toBe(true);
+    const missing = await call(s.url, "POST", "/api/v1/verify", { json: { sha256: hex(0x778) } });
+    expect(missing.status).toBe(200);
+    expect(missing.json).toMatchObject({ valid: false, matches: [] });
+    expect(missing.json.checks[0]).toMatchObject({ name: "digest", ok: false });
+  });
+
+  it("refuses a malformed verify request with 400", async () => {
+    for (const json of [{}, { sha256: "x" }, { sha256: hex(1), more: 1 }, "[]", "null", "7"]) {
+      const r = await call(s.url, "POST", "/api/v1/verify", { json });
+      expect(r.status, JSON.stringify(json)).toBe(400);
+    }
+  });
+});
