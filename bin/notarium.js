@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 // The `notarium` command. The TypeScript sources are compiled to dist/ by `npm install` (prepare) or `npm run build`.
 import { existsSync } from "node:fs";
 

@@ -42,7 +42,9 @@ export async function hashFile(path: string, onBytes?: (bytes: number) => void):
     return { path, sha256: toHex(h.digest()), size };
   } catch (cause) {
     if (cause instanceof ValidationError) throw cause;
-    throw new ValidationError("FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, { cause });
+    throw new ValidationError("FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   } finally {
     await fh?.close();
   }

@@ -128,17 +128,28 @@ async function scan(
       if (prevHash ? !hexEquals(data, tail.prevAt, prevHash) : !hexEquals(data, tail.prevAt, ZERO)) {
         // Either this entry's prev was edited, or the previous entry's bytes were:
         // if the stored leaf hash of the previous entry is what prev says, it was the bytes.
-        const [storedPrev] = index > 0 ? await store.getNodes([{ level: 0, index: index - 1 }]).catch(() => []) : [];
+        const [storedPrev] =
+          index > 0 ? await store.getNodes([{ level: 0, index: index - 1 }]).catch(() => []) : [];
         if (storedPrev && hexEquals(data, tail.prevAt, storedPrev)) {
-          return report({ index: index - 1, problem: "entry bytes were changed: they no longer hash to the recorded leaf hash" });
+          return report({
+            index: index - 1,
+            problem: "entry bytes were changed: they no longer hash to the recorded leaf hash",
+          });
         }
-        return report({ index, problem: "prev does not match the previous entry's leaf hash (broken hash chain)" });
+        return report({
+          index,
+          problem: "prev does not match the previous entry's leaf hash (broken hash chain)",
+        });
       }
-      if (compareTime(data, tail.timeAt, lastTime) < 0) return report({ index, problem: "entry time goes backwards" });
+      if (compareTime(data, tail.timeAt, lastTime) < 0)
+        return report({ index, problem: "entry time goes backwards" });
       lastTime = data.subarray(tail.timeAt, tail.timeAt + 24);
       const leafHash = hashLeaf(data);
       if (storedLeaf && !equalBytes(storedLeaf, leafHash)) {
-        return report({ index, problem: "entry bytes were changed: they no longer hash to the stored leaf hash" });
+        return report({
+          index,
+          problem: "entry bytes were changed: they no longer hash to the stored leaf hash",
+        });
       }
       // The store handed back level 0 with the entry (checked above); the other nodes are read in one batch below.
       range.append(leafHash, storedLeaf ? (level, i, h) => level > 0 && onNode(level, i, h) : onNode);

@@ -45,7 +45,9 @@ const encoder = new TextEncoder();
 /** A caller's entries, recorded together in one block or not at all. */
 interface Pending {
   items: readonly { type: EntryType; body: JsonObject }[];
-  resolve(a: Appended[]): void;
+  /** Resolve with the one entry rather than an array (plain append). */
+  single: boolean;
+  resolve(a: Appended | Appended[]): void;
   reject(e: unknown): void;
 }
 
@@ -173,12 +175,19 @@ export class Ledger {
   }
 
   /** Records an entry; resolves once a durable block with a signed checkpoint covers it. */
-  async append(type: EntryType, body: JsonObject): Promise<Appended> {
-    return (await this.appendAll([{ type, body }]))[0] as Appended;
+  append(type: EntryType, body: JsonObject): Promise<Appended> {
+    return this.enqueue([{ type, body }], true) as Promise<Appended>;
   }
 
   /** Records several entries in order, all in one block or none of them. */
   appendAll(items: readonly { type: EntryType; body: JsonObject }[]): Promise<Appended[]> {
+    return this.enqueue(items, false) as Promise<Appended[]>;
+  }
+
+  private enqueue(
+    items: readonly { type: EntryType; body: JsonObject }[],
+    single: boolean,
+  ): Promise<Appended | Appended[]> {
     if (this.closed) return Promise.reject(new StorageError("CLOSED", "the ledger is shutting down"));
     if (items.length === 0 || items.length > this.maxBatch) {
       return Promise.reject(
@@ -190,8 +199,8 @@ export class Ledger {
         new OverloadedError(`append queue is full (${this.queued} waiting); retry shortly`),
       );
     }
-    return new Promise<Appended[]>((resolve, reject) => {
-      this.queue.push({ items, resolve, reject });
+    return new Promise<Appended | Appended[]>((resolve, reject) => {
+      this.queue.push({ items, single, resolve, reject });
       this.queued += items.length;
       this.kick();
     });
@@ -319,7 +328,7 @@ export class Ledger {
     this.lastTime = time.getTime();
     for (const a of accepted) {
       for (const d of a.done) d.block = checkpoint;
-      a.p.resolve(a.done);
+      a.p.resolve(a.p.single ? (a.done[0] as Appended) : a.done);
     }
   }
 

@@ -1,19 +1,23 @@
 import { stat, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
+import { parsePolicy } from "../../crypto/tlog-policy.js";
+import type { Receipt } from "../../ledger/receipt.js";
+import { verifyTlogProof } from "../../ledger/verify-proof.js";
 import { depositEvidenceBatch } from "../../service/deposit-evidence.js";
 import { type HashedFile, hashFile } from "../hash-file.js";
 import type { CliContext } from "../main.js";
 import { openLocalLedger } from "../open-local.js";
-import { printJson } from "../output.js";
+import { CliExit, EXIT, printJson } from "../output.js";
 import { createProgress } from "../progress.js";
+import { REMOTE_BATCH } from "../remote-client.js";
 
 const CHUNK = 1000;
 
 export function registerDeposit(program: Command, ctx: CliContext): void {
   program
     .command("deposit")
-    .description("hash files (never uploaded, never stored) and record their SHA-256 digests in the ledger")
+    .description("hash files (never uploaded, never stored) and record their SHA-256 digests in the ledger (local, or --server: only digests are sent)")
     .argument("<files...>", "files to notarize")
     .option("--json", "print one receipt per line as JSON")
     .option(
@@ -45,28 +49,42 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
       } finally {
         progress.stop();
       }
+      const item = (h: HashedFile) => ({ sha256: h.sha256, size: h.size, ...(opts.title ? { title: opts.title } : {}) });
+      const show = async (chunk: HashedFile[], receipts: Receipt[]) => {
+        for (const [j, r] of receipts.entries()) {
+          const file = (chunk[j] as HashedFile).path;
+          if (opts.saveProof) await writeFile(`${file}.tlog-proof`, r.tlogProof);
+          if (opts.json) printJson({ file, ...r });
+          else {
+            process.stdout.write(
+              `${file}\n  evidence ID  ${r.evidenceId}\n  sha256       ${(chunk[j] as HashedFile).sha256}\n  index        ${r.index}  block ${r.blockHeight}  recorded ${r.recordedAt}\n  tx hash      ${r.txHash}\n${opts.saveProof ? `  proof        ${file}.tlog-proof\n` : ""}`,
+            );
+          }
+        }
+      };
+      // --server: only the digests travel; the files never leave this machine.
+      const remote = ctx.remote();
+      if (remote) {
+        // Each receipt must verify against the server's published log key and record our digest.
+        const policy = parsePolicy((await remote.keys()).policy);
+        for (let i = 0; i < hashed.length; i += REMOTE_BATCH) {
+          const chunk = hashed.slice(i, i + REMOTE_BATCH);
+          const receipts = await remote.depositBatch(chunk.map(item));
+          receipts.forEach((r, j) => {
+            const sha256 = (chunk[j] as HashedFile).sha256;
+            if (receipts.length !== chunk.length || !verifyTlogProof(r.tlogProof, { policy, sha256 }).valid) {
+              throw new CliExit(EXIT.checkFailed, `notarium: the server's receipt for ${(chunk[j] as HashedFile).path} does not verify`);
+            }
+          });
+          await show(chunk, receipts);
+        }
+        return;
+      }
       const local = await openLocalLedger(ctx.config(), ctx);
       try {
         for (let i = 0; i < hashed.length; i += CHUNK) {
           const chunk = hashed.slice(i, i + CHUNK);
-          const receipts = await depositEvidenceBatch(
-            local.ledger,
-            chunk.map((h) => ({
-              sha256: h.sha256,
-              size: h.size,
-              ...(opts.title ? { title: opts.title } : {}),
-            })),
-          );
-          for (const [j, r] of receipts.entries()) {
-            const file = (chunk[j] as HashedFile).path;
-            if (opts.saveProof) await writeFile(`${file}.tlog-proof`, r.tlogProof);
-            if (opts.json) printJson({ file, ...r });
-            else {
-              process.stdout.write(
-                `${file}\n  evidence ID  ${r.evidenceId}\n  sha256       ${(chunk[j] as HashedFile).sha256}\n  index        ${r.index}  block ${r.blockHeight}  recorded ${r.recordedAt}\n  tx hash      ${r.txHash}\n${opts.saveProof ? `  proof        ${file}.tlog-proof\n` : ""}`,
-              );
-            }
-          }
+          await show(chunk, await depositEvidenceBatch(local.ledger, chunk.map(item)));
         }
       } finally {
         await local.close();

@@ -20,6 +20,11 @@ export function registerProve(program: Command, ctx: CliContext): void {
     .argument("<index>", "leaf index", parseCount)
     .option("--size <n>", "tree size", parseCount)
     .action(async (index: number, opts: { size?: number }) => {
+      const remote = ctx.remote();
+      if (remote) {
+        printJson(await remote.proveInclusion(index, opts.size));
+        return;
+      }
       const local = await openLocalLedger(ctx.config(), ctx);
       try {
         const size = opts.size ?? local.ledger.size;
@@ -38,6 +43,11 @@ export function registerProve(program: Command, ctx: CliContext): void {
     .argument("<from>", "older tree size", parseCount)
     .argument("<to>", "newer tree size", parseCount)
     .action(async (from: number, to: number) => {
+      const remote = ctx.remote();
+      if (remote) {
+        printJson(await remote.proveConsistency(from, to));
+        return;
+      }
       const local = await openLocalLedger(ctx.config(), ctx);
       try {
         const [proof, oldRoot, newRoot] = await Promise.all([

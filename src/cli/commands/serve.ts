@@ -1,8 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
-import { pino } from "pino";
-import { startHttpService } from "../../http/http-service.js";
-import { parseHttpOptions } from "../../http/options.js";
+import type { HttpService } from "../../http/http-service.js";
 import { createToken, TokenAuthenticator } from "../../service/tokens.js";
 import { writeFileAtomic } from "../../storage/token-file.js";
 import type { CliContext } from "../main.js";
@@ -25,6 +23,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
       "start the Notarium service (what npm start runs); PORT, HOST and NOTARIUM_* variables configure it",
     )
     .action(async () => {
+      // Loaded here, not at the top: every other command starts faster without express and friends.
+      const [{ pino }, { startHttpService }, { parseHttpOptions }] = await Promise.all([
+        import("pino"),
+        import("../../http/http-service.js"),
+        import("../../http/options.js"),
+      ]);
       const config = ctx.config();
       const options = parseHttpOptions(ctx.env, {
         maxUploadBytes: config.maxUploadBytes,
@@ -33,7 +37,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const logger = pino({ level: config.logLevel, base: { service: "notarium" } });
       const local = await openLocalLedger(config, ctx);
       let admin: string | undefined;
-      let service: Awaited<ReturnType<typeof startHttpService>>;
+      let service: HttpService;
       try {
         const tokens = tokenFileOf(config.dataDir);
         if (!(await tokens.exists())) {

@@ -54,7 +54,7 @@ function printChecks(valid: boolean, checks: readonly Check[], file: string): vo
 export function registerVerify(program: Command, ctx: CliContext): void {
   program
     .command("verify")
-    .description("check that a file was recorded: offline with --proof, else against the local ledger")
+    .description("check that a file was recorded: offline with --proof, else against the local ledger or --server (only the digest is sent)")
     .argument("<file>", "the file to check")
     .option("--proof <file>", "a .tlog-proof receipt to check offline (no ledger, no network)")
     .option("--policy <file>", "trust policy (c2sp.org/tlog-policy): log key, witnesses, quorum")
@@ -67,6 +67,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       );
       const progress = createProgress(size, 1);
       const hashed = await hashFile(file, (n) => progress.update(n, file)).finally(() => progress.stop());
+      const remote = ctx.remote();
       let valid: boolean;
       let checks: Check[];
       let result: Record<string, unknown>;
@@ -75,6 +76,15 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         const r = verifyTlogProof(text, { policy: await loadPolicy(opts, ctx), sha256: hashed.sha256 });
         ({ valid, checks } = r);
         result = { file, sha256: hashed.sha256, ...r };
+      } else if (remote) {
+        // The server finds the entries; each proof is still checked here, against --policy/--key when
+        // given, else against the key the server publishes (GET /api/v1/log/keys).
+        const policy = opts.policy || opts.key ? await loadPolicy(opts, ctx) : parsePolicy((await remote.keys()).policy);
+        const r = await remote.verify(hashed.sha256);
+        const offline = r.matches.map((m) => verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }));
+        valid = r.valid && offline.every((o) => o.valid);
+        checks = [...r.checks, ...offline.flatMap((o) => o.checks.filter((c) => !c.ok))];
+        result = { file, ...r, valid, checks };
       } else {
         const local = await openLocalLedger(ctx.config(), ctx);
         try {
