@@ -28,12 +28,10 @@ const BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   415: "UNSUPPORTED_MEDIA_TYPE",
 };
 
-/** Anything thrown becomes an AppError; errors from express and body-parser keep their 4xx meaning. */
+/** Anything thrown becomes an AppError; errors from express itself (e.g. a bad %-escape) keep their 4xx meaning. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const e = err as { type?: unknown; status?: unknown; message?: unknown } | undefined;
-  const known = typeof e?.type === "string" ? BODY_ERRORS[e.type] : undefined;
-  if (known) return new AppError(known[0], known[1], { cause: err });
+  const e = err as { status?: unknown; message?: unknown } | undefined;
   const status = typeof e?.status === "number" ? e.status : 500;
   if (status >= 400 && status < 500) {
     return new AppError(

@@ -1,7 +1,8 @@
-import express, { type Express, type Request, type RequestHandler, type Response } from "express";
+import type { Express, Request, RequestHandler, Response } from "express";
 import { AppError } from "../core/errors.js";
 import { requireRole } from "./auth.js";
 import type { AppDeps } from "./deps.js";
+import { readJsonBody } from "./json-body.js";
 import type { AnyOperation } from "./operation.js";
 import { hashUpload } from "./upload.js";
 import { parseInput } from "./validate.js";
@@ -17,7 +18,6 @@ export function mountOperations(
   deps: AppDeps,
   limiter: RequestHandler | undefined,
 ): void {
-  const json = express.json({ limit: deps.options.maxJsonBytes, strict: true, type: "application/json" });
   for (const op of ops) {
     const chain: RequestHandler[] = [];
     if (limiter && (op.rateLimited ?? op.roles === undefined)) chain.push(limiter);
@@ -26,7 +26,7 @@ export function mountOperations(
       const params = op.params ? parseInput(op.params, req.params, "path", op.codes) : undefined;
       const query = op.query ? parseInput(op.query, req.query, "query", op.codes) : undefined;
       const body = op.body
-        ? parseInput(op.body, await readBody(op, req, res, json, deps), "body", op.codes)
+        ? parseInput(op.body, await readBody(op, req, res, deps), "body", op.codes)
         : undefined;
       await op.handle({ params, query, body, principal: res.locals.principal, req, res });
     });
@@ -49,19 +49,8 @@ export function mountOperations(
 }
 
 /** JSON, or (where the operation takes uploads) a multipart file hashed into the JSON it stands for. */
-async function readBody(
-  op: AnyOperation,
-  req: Request,
-  res: Response,
-  json: RequestHandler,
-  deps: AppDeps,
-): Promise<unknown> {
-  if (req.is("application/json")) {
-    await new Promise<void>((resolve, reject) => {
-      json(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
-    });
-    return req.body;
-  }
+async function readBody(op: AnyOperation, req: Request, res: Response, deps: AppDeps): Promise<unknown> {
+  if (req.is("application/json")) return readJsonBody(req, res, deps.options.maxJsonBytes);
   if (op.upload && req.is("multipart/form-data")) {
     const upload = await hashUpload(req, res, {
       maxBytes: deps.options.maxUploadBytes,

@@ -33,6 +33,14 @@ export function requestLog(logger: Logger, randomBytes: RandomBytes): RequestHan
       role: res.locals.principal?.role,
       code: res.locals.errorCode,
     });
+    if (!logger.isLevelEnabled("info")) {
+      // Quiet logger: only failures are worth the bookkeeping.
+      res.once("close", () => {
+        if (res.statusCode >= 500 && logger.isLevelEnabled("error")) logger.error(line(), "request failed");
+      });
+      next();
+      return;
+    }
     res.once("close", () => {
       if (!res.writableFinished)
         logger.warn({ ...line(), aborted: true }, "client went away before the answer");

@@ -135,3 +135,11 @@ export function entryDigest(entry: Pick<Entry, "body">): string | undefined {
   const d = entry.body.sha256 ?? entry.body.document;
   return isHexDigest(d) ? d : undefined;
 }
+
+const CASE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The case an entry belongs to, as a lookup reference (`case:<id>`), if any. */
+export function entryRef(entry: Pick<Entry, "body">): string | undefined {
+  const c = entry.body.case;
+  return typeof c === "string" && CASE_ID.test(c) ? `case:${c}` : undefined;
+}

@@ -29,6 +29,8 @@ export interface BlockWrite {
   digests: readonly { sha256: Uint8Array; index: number }[];
   /** Lookup keys: the evidence-ID prefix (first 10 bytes of the leaf hash). */
   ids: readonly { id: Uint8Array; index: number }[];
+  /** Lookup keys: references such as `case:<id>` (no NUL characters), for entries about one thing. */
+  refs: readonly { ref: string; index: number }[];
   checkpoint: StoredCheckpoint;
 }
 
@@ -68,4 +70,6 @@ export interface LedgerStore {
 
   findByDigest(sha256: Uint8Array, limit?: number): Promise<number[]>;
   findById(id: Uint8Array): Promise<number | undefined>;
+  /** Indices of the entries tagged with `ref`, in index order. */
+  findByRef(ref: string, limit?: number): Promise<number[]>;
 }

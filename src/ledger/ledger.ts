@@ -10,6 +10,7 @@ import {
   type Entry,
   type EntryType,
   entryDigest,
+  entryRef,
   entryText,
   GENESIS_PREV,
   type JsonObject,
@@ -112,7 +113,7 @@ export class Ledger {
         time,
         note: key.signCheckpoint({ origin: key.origin, size: 0, root: range.root() }),
       };
-      await store.appendBlock({ entries: [], nodes: [], digests: [], ids: [], checkpoint: head });
+      await store.appendBlock({ entries: [], nodes: [], digests: [], ids: [], refs: [], checkpoint: head });
       return new Ledger(o, range, GENESIS_PREV, head);
     }
     const range = await Ledger.checkHead(store, key, head);
@@ -276,6 +277,7 @@ export class Ledger {
     const nodes: BlockWrite["nodes"][number][] = [];
     const digests: BlockWrite["digests"][number][] = [];
     const ids: BlockWrite["ids"][number][] = [];
+    const refs: BlockWrite["refs"][number][] = [];
     const onNode = (level: number, index: number, hash: Uint8Array) => nodes.push({ level, index, hash });
     const accepted: { p: Pending; done: Appended[] }[] = [];
     for (const { p, texts, lengths } of groups) {
@@ -294,6 +296,8 @@ export class Ledger {
         entries.push({ index: entry.index, data });
         const digest = entryDigest(entry);
         if (digest) digests.push({ sha256: fromHex(digest), index: entry.index });
+        const ref = entryRef(entry);
+        if (ref) refs.push({ ref, index: entry.index });
         ids.push({ id: leafHash.subarray(0, EVIDENCE_ID_BYTES), index: entry.index });
         range.append(leafHash, onNode);
         prev = toHex(leafHash);
@@ -315,7 +319,7 @@ export class Ledger {
       note: this.key.signCheckpoint({ origin: this.key.origin, size: range.size, root: range.root() }),
     };
     try {
-      await this.store.appendBlock({ entries, nodes, digests, ids, checkpoint });
+      await this.store.appendBlock({ entries, nodes, digests, ids, refs, checkpoint });
     } catch (e) {
       const err =
         e instanceof AppError ? e : new StorageError("STORAGE_FAILURE", "ledger write failed", { cause: e });

@@ -3,11 +3,22 @@ import { evidenceIdFromLeafHash } from "../ledger/evidence-id.js";
 import type { Appended, Ledger } from "../ledger/ledger.js";
 import type { StoredCheckpoint } from "../ledger/ledger-store.js";
 import { buildReceipt, type Receipt } from "../ledger/receipt.js";
+import { createReceiptCoalescer } from "./appended-receipts.js";
 
-/** The receipt of a fresh append, proved against the block that recorded it. */
+const coalescers = new WeakMap<Ledger, (a: Appended) => Promise<Receipt>>();
+
+/**
+ * The receipt of a fresh append, proved against the block that recorded it.
+ * Concurrent calls (the deposits one block answers, or a batch) share one
+ * store read for their proofs (appended-receipts.ts).
+ */
 export async function receiptForAppended(ledger: Ledger, a: Appended): Promise<Receipt> {
-  const proof = await ledger.proveInclusion(a.index, a.block.size);
-  return buildReceipt({ ...a, recordedIn: a.block, checkpoint: a.block, proof });
+  let receiptFor = coalescers.get(ledger);
+  if (!receiptFor) {
+    receiptFor = createReceiptCoalescer(ledger);
+    coalescers.set(ledger, receiptFor);
+  }
+  return receiptFor(a);
 }
 
 /** The receipt of a stored entry, proved against `checkpoint` (default: the newest). */

@@ -12,11 +12,25 @@ import type { NodeId } from "../merkle/node-id.js";
  * Level-0 nodes (leaf hashes) live in front of their entry: one put per entry fewer.
  *   'd' sha256[32] u64 index   -> (empty): entries recording that digest
  *   'i' id[10]                 -> u64 index: evidence-ID prefix lookup
+ *   'r' ref 0x00 u64 index     -> (empty): entries tagged with a reference (e.g. case:<id>)
  *   'b' u64 blockHeight        -> JSON {size, note, time}
  *   's' u64 size               -> u64 blockHeight (first block covering an index)
  *   'm' name                   -> UTF-8 metadata value
  */
-const P = { entry: 0x65, node: 0x6e, digest: 0x64, id: 0x69, block: 0x62, size: 0x73, meta: 0x6d } as const;
+const P = {
+  entry: 0x65,
+  node: 0x6e,
+  digest: 0x64,
+  id: 0x69,
+  ref: 0x72,
+  block: 0x62,
+  size: 0x73,
+  meta: 0x6d,
+} as const;
+
+function refPrefix(ref: string): Uint8Array {
+  return concatBytes(Uint8Array.of(P.ref), utf8(ref), Uint8Array.of(0));
+}
 const EMPTY = new Uint8Array(0);
 
 /** classic-level hands back Buffers; domain code gets plain Uint8Array views (no copy). */
@@ -142,6 +156,7 @@ export class LevelLedgerStore implements LedgerStore {
       writeU64be(scratch, 11, d.index);
       b.put(scratch.subarray(0, 1 + d.id.length), scratch.subarray(11, 19));
     }
+    for (const r of block.refs) b.put(concatBytes(refPrefix(r.ref), u64be(r.index)), EMPTY);
     const c = block.checkpoint;
     b.put(key1(P.block, c.blockHeight), encodeCheckpoint(c));
     b.put(key1(P.size, c.size), u64be(c.blockHeight));
@@ -289,6 +304,18 @@ export class LevelLedgerStore implements LedgerStore {
   async findById(id: Uint8Array): Promise<number | undefined> {
     const v = await this.get(concatBytes(Uint8Array.of(P.id), id));
     return v === undefined ? undefined : readU64be(v);
+  }
+
+  async findByRef(ref: string, limit = 10_000): Promise<number[]> {
+    const prefix = refPrefix(ref);
+    const out: number[] = [];
+    const keys = this.db.keys({
+      gte: concatBytes(prefix, u64be(0)),
+      lte: concatBytes(prefix, u64be(Number.MAX_SAFE_INTEGER)),
+      limit,
+    });
+    for await (const k of keys) out.push(readU64be(k, k.length - 8));
+    return out;
   }
 
   /** Raw access for repair tooling and tamper tests; not used by the ledger. */

@@ -11,6 +11,7 @@ export class MemoryLedgerStore implements LedgerStore {
   private checkpoints: StoredCheckpoint[] = [];
   private digests = new Map<string, number[]>();
   private ids = new Map<string, number>();
+  private refs = new Map<string, number[]>();
   private isOpen = false;
 
   async open(): Promise<void> {
@@ -60,6 +61,11 @@ export class MemoryLedgerStore implements LedgerStore {
     for (const d of block.ids) {
       const k = toHex(d.id);
       if (!this.ids.has(k)) this.ids.set(k, d.index);
+    }
+    for (const r of block.refs) {
+      const list = this.refs.get(r.ref) ?? [];
+      list.push(r.index);
+      this.refs.set(r.ref, list);
     }
     this.checkpoints.push({ ...block.checkpoint });
   }
@@ -135,6 +141,11 @@ export class MemoryLedgerStore implements LedgerStore {
   async findById(id: Uint8Array): Promise<number | undefined> {
     this.check();
     return this.ids.get(toHex(id));
+  }
+
+  async findByRef(ref: string, limit = 10_000): Promise<number[]> {
+    this.check();
+    return (this.refs.get(ref) ?? []).slice(0, limit);
   }
 
   /** Test hook: overwrite stored bytes to simulate tampering or corruption. */

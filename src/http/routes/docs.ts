@@ -2,6 +2,7 @@ import { renderApiDocsPage } from "../api-docs-page.js";
 import type { AppDeps } from "../deps.js";
 import { buildOpenApi } from "../openapi.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
+import { sendJson } from "../send-json.js";
 
 /** The OpenAPI document and its reference page, built once from the same operations that serve requests. */
 export function docsOperations(deps: AppDeps, api: readonly AnyOperation[]): AnyOperation[] {
@@ -14,7 +15,7 @@ export function docsOperations(deps: AppDeps, api: readonly AnyOperation[]): Any
       summary: "This API as an OpenAPI 3.1 document",
       responses: { 200: { description: "OpenAPI 3.1 JSON" } },
       handle({ res }) {
-        res.json(document);
+        sendJson(res, document);
       },
     }),
     defineOperation({

@@ -4,6 +4,7 @@ import { findEvidence } from "../../service/find-evidence.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { receiptSchema } from "../schemas.js";
+import { sendJson } from "../send-json.js";
 
 const idParams = z.object({
   id: z
@@ -37,7 +38,8 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       async handle({ body, req, res }) {
         const receipt = await depositEvidence(ledger, body);
         metrics.deposits.inc({ kind: req.is("multipart/form-data") ? "upload" : "json" });
-        res.status(201).location(`/api/v1/evidence/${receipt.evidenceId}`).json(receipt);
+        res.setHeader("Location", `/api/v1/evidence/${receipt.evidenceId}`);
+        sendJson(res, receipt, 201);
       },
     }),
     defineOperation({
@@ -59,7 +61,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
         const receipts = await depositEvidenceBatch(ledger, body.items);
         metrics.deposits.inc({ kind: "batch" }, receipts.length);
         metrics.batchSize.observe(receipts.length);
-        res.status(201).json({ receipts });
+        sendJson(res, { receipts }, 201);
       },
     }),
     defineOperation({
@@ -73,7 +75,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       params: idParams,
       responses: { 200: { description: "the receipt", json: receiptSchema } },
       async handle({ params, res }) {
-        res.json(await findEvidence(ledger, params.id));
+        sendJson(res, await findEvidence(ledger, params.id));
       },
     }),
     defineOperation({

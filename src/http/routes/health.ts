@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError } from "../../core/errors.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
+import { sendJson } from "../send-json.js";
 
 const healthSchema = z.object({
   status: z.literal("ok"),
@@ -22,7 +23,7 @@ export function healthOperations(deps: AppDeps): AnyOperation[] {
       responses: { 200: { description: "serving", json: healthSchema } },
       handle({ res }) {
         if (deps.lifecycle.draining) throw new AppError("CLOSED", "the service is shutting down");
-        res.json({ status: "ok", size: deps.ledger.size });
+        sendJson(res, { status: "ok", size: deps.ledger.size });
       },
     }),
     defineOperation({

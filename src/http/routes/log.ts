@@ -8,6 +8,7 @@ import { hashLeaf } from "../../merkle/hash.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { decimalCount, hex64 } from "../schemas.js";
+import { sendJson } from "../send-json.js";
 
 /** Entries and proofs for a fixed index and size never change. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -94,7 +95,7 @@ export function logOperations(deps: AppDeps): AnyOperation[] {
       summary: "Log keys and verifier policy",
       responses: { 200: { description: "keys", json: keysSchema } },
       handle({ res }) {
-        res.json(keys);
+        sendJson(res, keys);
       },
     }),
     defineOperation({
@@ -108,7 +109,7 @@ export function logOperations(deps: AppDeps): AnyOperation[] {
       async handle({ params, res }) {
         const data = await readEntry(params.index, ledger.size);
         res.setHeader("Cache-Control", IMMUTABLE);
-        res.json(entryJson(params.index, data));
+        sendJson(res, entryJson(params.index, data));
       },
     }),
     defineOperation({
@@ -135,7 +136,7 @@ export function logOperations(deps: AppDeps): AnyOperation[] {
             entries.push(entryJson(e.index, e.data));
         }
         const end = from + entries.length;
-        res.json({ size, entries, next: end < size ? end : null });
+        sendJson(res, { size, entries, next: end < size ? end : null });
       },
     }),
   ];

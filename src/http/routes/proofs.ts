@@ -3,6 +3,7 @@ import { toHex } from "../../core/bytes.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { decimalCount, hex64 } from "../schemas.js";
+import { sendJson } from "../send-json.js";
 import { IMMUTABLE } from "./log.js";
 
 const inclusionSchema = z.object({
@@ -41,7 +42,7 @@ export function proofOperations(deps: AppDeps): AnyOperation[] {
           ledger.rootAt(size),
         ]);
         if (query.size !== undefined) res.setHeader("Cache-Control", IMMUTABLE);
-        res.json({ index: query.index, size, root: toHex(root), proof: proof.map(toHex) });
+        sendJson(res, { index: query.index, size, root: toHex(root), proof: proof.map(toHex) });
       },
     }),
     defineOperation({
@@ -62,7 +63,13 @@ export function proofOperations(deps: AppDeps): AnyOperation[] {
           ledger.rootAt(to),
         ]);
         res.setHeader("Cache-Control", IMMUTABLE);
-        res.json({ from, to, oldRoot: toHex(oldRoot), newRoot: toHex(newRoot), proof: proof.map(toHex) });
+        sendJson(res, {
+          from,
+          to,
+          oldRoot: toHex(oldRoot),
+          newRoot: toHex(newRoot),
+          proof: proof.map(toHex),
+        });
       },
     }),
   ];

@@ -3,6 +3,7 @@ import { verifyDigest } from "../../service/verify-evidence.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { checkSchema, hex64, receiptSchema } from "../schemas.js";
+import { sendJson } from "../send-json.js";
 
 const verifyResult = z.object({
   valid: z.boolean(),
@@ -29,7 +30,7 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
       upload: { fields: [], toBody: (u) => ({ sha256: u.sha256 }) },
       responses: { 200: { description: "the verdict", json: verifyResult } },
       async handle({ body, res }) {
-        res.json(await verifyDigest(deps.ledger, body.sha256));
+        sendJson(res, await verifyDigest(deps.ledger, body.sha256));
       },
     }),
   ];

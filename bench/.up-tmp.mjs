@@ -1,0 +1,26 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { startService } from "./http.bench.mjs";
+const src = readFileSync(new URL("./http.bench.mjs", import.meta.url), "utf8");
+const code = eval(src.slice(src.indexOf("const WORKER = `") + 15, src.indexOf("`;\n\nfunction load")) + "`");
+const dir = mkdtempSync(join(tmpdir(), "up-"));
+const { service, store, token, port } = await startService(dir);
+const { execFileSync } = await import("node:child_process");
+execFileSync("head", ["-c", String(256 * 2 ** 20), "/dev/urandom"], { stdio: ["ignore", (await import("node:fs")).openSync(join(dir, "f.bin"), "w"), "inherit"] });
+const run = (wd) => new Promise((res) => { const w = new Worker(code, { eval: true, workerData: wd }); w.once("message", (r) => { w.terminate(); res(r); }); });
+const { Session } = await import("node:inspector/promises");
+const session = new Session(); session.connect();
+await session.post("Profiler.enable"); await session.post("Profiler.start");
+const e0 = performance.eventLoopUtilization();
+const r = await run({ mode: "upload", port, token, file: join(dir, "f.bin"), path: "/api/v1/verify" });
+const e = performance.eventLoopUtilization(e0);
+const { profile } = await session.post("Profiler.stop");
+console.log(r.status, (256 * 1.048576 / r.seconds).toFixed(0), "MB/s", "elu", e.utilization.toFixed(2));
+const self = new Map(); const total = profile.samples.length;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map(); for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+for (const sId of profile.samples) { const n = byId.get(sId); let k = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber}`; if (n.callFrame.url === "") { const p = byId.get(parent.get(sId)); k += " <- " + (p ? p.callFrame.functionName + "@" + p.callFrame.url.split("/").slice(-1)[0] : ""); } self.set(k, (self.get(k) ?? 0) + 1); }
+console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, c]) => `${(100 * c / total).toFixed(1)}% ${k}`).join("\n"));
+await service.stop(); await store.close(); process.exit(0);

@@ -1,0 +1,51 @@
+import { fromHex, isHexDigest, utf8 } from "../core/bytes.js";
+import { ValidationError, VerificationError } from "../core/errors.js";
+import { ed25519 } from "../crypto/ed25519.js";
+import { formatSignaturePayload, type SignatureFields } from "./signature-payload.js";
+
+const HEX_KEY = /^[0-9a-f]{64}$/;
+const HEX_SIG = /^[0-9a-f]{128}$/;
+
+export function parsePublicKeyHex(hex: unknown): Uint8Array {
+  if (typeof hex !== "string" || !HEX_KEY.test(hex)) {
+    throw new ValidationError(
+      "INVALID_PUBLIC_KEY",
+      "publicKey must be a 32-byte Ed25519 key as 64 lowercase hex characters",
+    );
+  }
+  return fromHex(hex, 32);
+}
+
+export function parseSignatureHex(hex: unknown): Uint8Array {
+  if (typeof hex !== "string" || !HEX_SIG.test(hex)) {
+    throw new ValidationError(
+      "INVALID_SIGNATURE_ENCODING",
+      "signature must be a 64-byte Ed25519 signature as 128 lowercase hex characters",
+    );
+  }
+  return fromHex(hex, 64);
+}
+
+/** An `agreement.signed` entry body: the signed fields plus key and signature, enough for anyone to re-verify. */
+export interface SignedAgreementBody extends SignatureFields {
+  publicKey: string;
+  signature: string;
+}
+
+/** Whether the signature verifies over the DESIGN §6 payload under the given key (strict RFC 8032). */
+export function isValidAgreementSignature(body: SignedAgreementBody): boolean {
+  const key = parsePublicKeyHex(body.publicKey);
+  const sig = parseSignatureHex(body.signature);
+  if (!isHexDigest(body.document)) return false;
+  return ed25519.verify(sig, utf8(formatSignaturePayload(body)), key);
+}
+
+/** Throws SIGNATURE_INVALID unless the signature verifies. */
+export function verifyAgreementSignature(body: SignedAgreementBody): void {
+  if (!isValidAgreementSignature(body)) {
+    throw new VerificationError(
+      "SIGNATURE_INVALID",
+      "the signature does not verify over this case, document, role, signer and time with the signer's key",
+    );
+  }
+}

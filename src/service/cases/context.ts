@@ -1,0 +1,46 @@
+import type { Clock, RandomBytes } from "../../core/clock.js";
+import { KeyedLock } from "../../core/keyed-lock.js";
+import type { BlobStore, CaseStore, IdentityStore } from "../../esign/ports.js";
+import type { Ledger } from "../../ledger/ledger.js";
+
+/** Something that happened to a case, for webhooks. */
+export interface CaseEvent {
+  type:
+    | "case.created"
+    | "agreement.registered"
+    | "agreement.signed"
+    | "case.signed"
+    | "identity.attested"
+    | "agreement.sealed";
+  caseId: string;
+  data: Record<string, unknown>;
+}
+
+export interface CaseServices {
+  ledger: Ledger;
+  cases: CaseStore;
+  identities: IdentityStore;
+  blobs: BlobStore;
+  clock: Clock;
+  randomBytes: RandomBytes;
+  /** Base URL for invitation links, e.g. http://localhost:8080. */
+  publicUrl: string;
+  /** How far a signer's asserted time may be from the server's clock. */
+  signatureToleranceMs: number;
+  invitationTtlMs: number;
+  /** Receives case events after they are recorded (webhook delivery). */
+  onEvent?: (e: CaseEvent) => void;
+  locks: KeyedLock;
+}
+
+export function caseServices(
+  o: Omit<CaseServices, "locks" | "signatureToleranceMs" | "invitationTtlMs"> &
+    Partial<Pick<CaseServices, "signatureToleranceMs" | "invitationTtlMs">>,
+): CaseServices {
+  return {
+    signatureToleranceMs: 10 * 60 * 1000,
+    invitationTtlMs: 14 * 24 * 3600 * 1000,
+    ...o,
+    locks: new KeyedLock(),
+  };
+}

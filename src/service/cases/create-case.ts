@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { toBase64, toHex } from "../../core/bytes.js";
+import { ValidationError } from "../../core/errors.js";
+import { type CaseRecord, publicCase } from "../../esign/case.js";
+import type { CaseServices } from "./context.js";
+
+const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+
+export const createCaseInput = z
+  .object({
+    caseNumber: z.string().trim().min(1).max(100),
+    title: z.string().trim().min(1).max(200),
+    parties: z
+      .array(
+        z
+          .object({
+            id: token,
+            role: token,
+            name: z.string().trim().min(1).max(100),
+            publicKey: z
+              .string()
+              .regex(/^[0-9a-f]{64}$/, "must be a 32-byte Ed25519 key in lowercase hex")
+              .optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(50),
+    signingOrder: z.enum(["parallel", "sequential"]).default("parallel"),
+    webhook: z
+      .object({ url: z.string().url().max(2000) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const i = r.error.issues[0];
+  throw new ValidationError("INVALID_ARGUMENT", `${i?.path.join(".") || "body"}: ${i?.message ?? "invalid"}`);
+}
+
+/** Opens a case. The webhook secret (if any) is returned once, here, and never again. */
+export async function createCase(ctx: CaseServices, input: unknown, mediator: string) {
+  const o = parseInput(createCaseInput, input);
+  const ids = new Set<string>();
+  for (const p of o.parties) {
+    if (ids.has(p.id)) throw new ValidationError("DUPLICATE_PARTY", `party id ${p.id} appears twice`);
+    ids.add(p.id);
+  }
+  if (o.webhook && !/^https?:/.test(o.webhook.url))
+    throw new ValidationError("WEBHOOK_INVALID", "webhook url must be http(s)");
+  const c: CaseRecord = {
+    id: `case_${toHex(ctx.randomBytes(8))}`,
+    caseNumber: o.caseNumber,
+    title: o.title,
+    mediator,
+    parties: o.parties.map((p) => ({ ...p })),
+    signingOrder: o.signingOrder,
+    createdAt: ctx.clock.now().toISOString(),
+    ...(o.webhook
+      ? { webhook: { url: o.webhook.url, secret: `whsec_${toBase64(ctx.randomBytes(24))}` } }
+      : {}),
+    version: 0,
+  };
+  await ctx.cases.putCase(c, 0);
+  ctx.onEvent?.({ type: "case.created", caseId: c.id, data: { caseNumber: c.caseNumber } });
+  return { ...publicCase(c), ...(c.webhook ? { webhookSecret: c.webhook.secret } : {}) };
+}

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { toHex } from "../../core/bytes.js";
+import { NotFoundError } from "../../core/errors.js";
+import { findParty } from "../../esign/case.js";
+import { identityCommitment } from "../../esign/identity-commitment.js";
+import type { JsonObject } from "../../ledger/entry.js";
+import type { Receipt } from "../../ledger/receipt.js";
+import { receiptForAppended } from "../receipts.js";
+import type { CaseServices } from "./context.js";
+import { parseInput } from "./create-case.js";
+import { loadCase } from "./load-case.js";
+
+export const attestIdentityInput = z
+  .object({
+    signer: z.string().min(1).max(64),
+    /** How the identity was checked, e.g. ctid (real-name CTID check), in-person, video. */
+    method: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/, "method must be a short lowercase word like ctid or in-person"),
+    /** When the check happened (defaults to now). */
+    verifiedAt: z.string().datetime().optional(),
+    /** Personal data checked (name, ID number, phone…): stored apart, erasable, never on the log. */
+    identity: z
+      .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
+      .refine(
+        (o) => Object.keys(o).length > 0 && Object.keys(o).length <= 20,
+        "identity must have 1-20 fields",
+      ),
+  })
+  .strict();
+
+/**
+ * Records how a party's identity was verified: the data and a random salt go
+ * to the identity store; the log gets `identity.attested` with only the salted
+ * commitment, so erasing the data later leaves every proof intact.
+ */
+export async function attestIdentity(
+  ctx: CaseServices,
+  caseId: string,
+  input: unknown,
+  attestedBy: string,
+): Promise<Receipt & { commitment: string }> {
+  const o = parseInput(attestIdentityInput, input);
+  const c = await loadCase(ctx, caseId);
+  if (!findParty(c, o.signer))
+    throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${o.signer}`);
+  const salt = ctx.randomBytes(32);
+  const identity = o.identity as JsonObject;
+  const commitment = identityCommitment(salt, identity);
+  const verifiedAt = o.verifiedAt ?? ctx.clock.now().toISOString();
+  await ctx.identities.putIdentity({
+    caseId,
+    signer: o.signer,
+    salt: toHex(salt),
+    identity,
+    method: o.method,
+    attestedBy,
+    attestedAt: verifiedAt,
+  });
+  const appended = await ctx.ledger.append("identity.attested", {
+    case: caseId,
+    signer: o.signer,
+    method: o.method,
+    attestedBy,
+    verifiedAt,
+    commitment,
+  });
+  ctx.onEvent?.({ type: "identity.attested", caseId, data: { signer: o.signer, method: o.method } });
+  return { commitment, ...(await receiptForAppended(ctx.ledger, appended)) };
+}
+
+/** Crypto-shredding: deletes a party's identity data and salt. The log's commitment stays, unopenable. */
+export async function eraseIdentity(
+  ctx: CaseServices,
+  caseId: string,
+  signer: string,
+): Promise<{ erased: boolean }> {
+  await loadCase(ctx, caseId);
+  return { erased: await ctx.identities.eraseIdentity(caseId, signer) };
+}

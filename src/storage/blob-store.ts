@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { isHexDigest, toHex } from "../core/bytes.js";
+import { StorageError } from "../core/errors.js";
+import { sha256 } from "../crypto/sha256.js";
+import type { BlobStore } from "../esign/ports.js";
+
+/** Content-addressed files under data/blobs/<first two hex>/<sha256>, written atomically (temp, fsync, rename). */
+export class FileBlobStore implements BlobStore {
+  constructor(readonly dir: string) {}
+
+  private path(h: string): string {
+    return join(this.dir, h.slice(0, 2), h);
+  }
+
+  async putBlob(bytes: Uint8Array): Promise<string> {
+    const h = toHex(sha256(bytes));
+    const final = this.path(h);
+    await mkdir(join(this.dir, h.slice(0, 2)), { recursive: true });
+    const tmp = `${final}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      const fh = await open(tmp, "wx", 0o600);
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, final);
+    } catch (cause) {
+      throw new StorageError("STORAGE_FAILURE", `cannot store a file in ${this.dir}`, { cause });
+    }
+    return h;
+  }
+
+  async getBlob(h: string): Promise<Uint8Array | undefined> {
+    if (!isHexDigest(h)) return undefined;
+    try {
+      return new Uint8Array(await readFile(this.path(h)));
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw new StorageError("STORAGE_FAILURE", `cannot read a stored file from ${this.dir}`, { cause });
+    }
+  }
+}
