@@ -37,6 +37,9 @@ export function hashUpload(
     try {
       bb = busboy({
         headers: req.headers,
+        // Large buffers mean fewer pause/resume round trips between the socket, the parser and the hash.
+        highWaterMark: 1 << 20,
+        fileHwm: 1 << 20,
         limits: {
           files: 1,
           fileSize: opts.maxBytes,

@@ -7,6 +7,7 @@ import { fromUtf8, toHex } from "../core/bytes.js";
 import { ValidationError } from "../core/errors.js";
 import {
   DerError,
+  type DerNode,
   decodeOid,
   derChildren,
   derContent,
@@ -74,7 +75,7 @@ export function formatName(nameDer: Uint8Array): string {
   return parts.reverse().join(", ");
 }
 
-function parseTime(n: { tag: number } & Parameters<typeof derContent>[0]): Date {
+function parseTime(n: DerNode): Date {
   const s = fromUtf8(derContent(n), "time");
   const m =
     n.tag === TAG.UTC_TIME
@@ -100,7 +101,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     const subject = expectTag(fields[i++], TAG.SEQUENCE, "subject");
     const spki = derChildren(expectTag(fields[i++], TAG.SEQUENCE, "subjectPublicKeyInfo"));
     const alg = derChildren(expectTag(spki[0], TAG.SEQUENCE, "algorithm"));
-    if (decodeOid(alg[0] as never) !== OID.ecPublicKey || !alg[1] || decodeOid(alg[1]) !== OID.prime256v1) {
+    const [algOid, curveOid] = alg;
+    if (!algOid || !curveOid || decodeOid(algOid) !== OID.ecPublicKey || decodeOid(curveOid) !== OID.prime256v1) {
       throw new DerError("the certificate key is not ECDSA P-256");
     }
     const bits = derContent(expectTag(spki[1], TAG.BIT_STRING, "subjectPublicKey"));
