@@ -30,7 +30,9 @@ export async function readPassphrase(
     try {
       return (await readFile(opts.passphraseFile, "utf8")).replace(/\r?\n$/, "");
     } catch (cause) {
-      throw new ValidationError("FILE_UNREADABLE", `cannot read the passphrase file ${opts.passphraseFile}`, { cause });
+      throw new ValidationError("FILE_UNREADABLE", `cannot read the passphrase file ${opts.passphraseFile}`, {
+        cause,
+      });
     }
   }
   if (opts.env !== undefined && opts.env !== "") return opts.env;
@@ -41,6 +43,7 @@ export async function readPassphrase(
     );
   }
   const first = await askHidden("passphrase: ");
-  if (confirm && (await askHidden("again: ")) !== first) throw new ValidationError("INVALID_ARGUMENT", "the passphrases differ");
+  if (confirm && (await askHidden("again: ")) !== first)
+    throw new ValidationError("INVALID_ARGUMENT", "the passphrases differ");
   return first;
 }

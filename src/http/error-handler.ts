@@ -3,25 +3,6 @@ import type { Logger } from "pino";
 import { AppError, type ErrorCode, OverloadedError } from "../core/errors.js";
 import { statusForError } from "./error-status.js";
 
-/** body-parser's error types, translated to our codes. */
-const BODY_ERRORS: Readonly<Record<string, [ErrorCode, string]>> = {
-  "entity.parse.failed": ["MALFORMED_JSON", "the request body is not valid JSON"],
-  "entity.too.large": [
-    "PAYLOAD_TOO_LARGE",
-    "the JSON body is larger than the limit (1 MiB); split it, e.g. into smaller batches",
-  ],
-  "encoding.unsupported": [
-    "UNSUPPORTED_MEDIA_TYPE",
-    "unsupported Content-Encoding; send the body uncompressed",
-  ],
-  "charset.unsupported": ["UNSUPPORTED_MEDIA_TYPE", "unsupported charset; send UTF-8 JSON"],
-  "request.aborted": ["UPLOAD_INCOMPLETE", "the request body was cut off before it finished"],
-  "request.size.invalid": [
-    "INVALID_ARGUMENT",
-    "the request body is shorter or longer than its Content-Length",
-  ],
-};
-
 const BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   404: "ROUTE_NOT_FOUND",
   413: "PAYLOAD_TOO_LARGE",

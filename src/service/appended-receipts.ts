@@ -19,7 +19,7 @@ export async function receiptsForAppended(ledger: Ledger, list: readonly Appende
   const ids = [...unique.values()];
   const hashes = ids.length > 0 ? await ledger.storage.getNodes(ids) : [];
   const byKey = new Map<number, Uint8Array>();
-  ids.forEach((id, i) => byKey.set(keyOf(id), hashes[i] as Uint8Array));
+  for (const [i, id] of ids.entries()) byKey.set(keyOf(id), hashes[i] as Uint8Array);
   return list.map((a, i) => {
     const plan = plans[i] as ReturnType<typeof inclusionPlan>;
     const proof =
@@ -47,8 +47,12 @@ export function createReceiptCoalescer(ledger: Ledger): (a: Appended) => Promise
       ledger,
       batch.map((w) => w.a),
     ).then(
-      (receipts) => batch.forEach((w, i) => w.resolve(receipts[i] as Receipt)),
-      (e) => batch.forEach((w) => w.reject(e)),
+      (receipts) => {
+        for (const [i, w] of batch.entries()) w.resolve(receipts[i] as Receipt);
+      },
+      (e) => {
+        for (const w of batch) w.reject(e);
+      },
     );
   };
   return (a) =>

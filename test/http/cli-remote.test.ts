@@ -14,7 +14,10 @@ describe("notarium CLI against a running service (--server, --token)", () => {
   /** Like runCli, but without blocking, so independent commands run side by side. */
   const cli = (args: string[]) =>
     new Promise<CliResult>((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], { cwd: ws, env: { PATH: process.env.PATH ?? "" } });
+      const child = spawn(process.execPath, [BIN, ...args], {
+        cwd: ws,
+        env: { PATH: process.env.PATH ?? "" },
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => {
@@ -61,7 +64,10 @@ describe("notarium CLI against a running service (--server, --token)", () => {
     expect(token).toMatch(/^ntr_[A-Za-z0-9_-]{43}$/);
     const list = await cli(["token", "list", "--json"]);
     expect(list.status).toBe(0);
-    const rows = list.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const rows = list.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(rows.map((r) => [r.name, r.role])).toEqual([
       ["admin", "admin"],
       ["mediator-1", "mediator"],
@@ -71,7 +77,16 @@ describe("notarium CLI against a running service (--server, --token)", () => {
   });
 
   it("deposits by digest with --server, verifies with the server's key, and serves the checkpoint and proofs", async () => {
-    const d = await cli(["deposit", "agreement.txt", "--json", "--save-proof", "--server", url, "--token", admin]);
+    const d = await cli([
+      "deposit",
+      "agreement.txt",
+      "--json",
+      "--save-proof",
+      "--server",
+      url,
+      "--token",
+      admin,
+    ]);
     expect(d.status, d.stderr).toBe(0);
     expect(JSON.parse(d.stdout)).toMatchObject({ file: "agreement.txt", index: 0 });
     const otherLog = "evidence.example/log1+d8c1739f+AR+ytxeXyGwz6oa29Sc81qX43KWtyIeObWtDCvyfXKrU";
@@ -96,7 +111,9 @@ describe("notarium CLI against a running service (--server, --token)", () => {
     expect(JSON.parse(con.stdout)).toMatchObject({ from: 1, to: 1, proof: [] });
     expect(beyond.status).toBe(2);
     // The saved receipt verifies offline against the key the server publishes.
-    expect((await cli(["verify", "agreement.txt", "--proof", "agreement.txt.tlog-proof", "--key", vkey])).status).toBe(0);
+    expect(
+      (await cli(["verify", "agreement.txt", "--proof", "agreement.txt.tlog-proof", "--key", vkey])).status,
+    ).toBe(0);
   });
 
   it("exits 2 with a clear message for a missing, wrong-role, revoked or unknown token, and an unreachable server", async () => {

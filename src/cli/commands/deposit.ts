@@ -17,7 +17,9 @@ const CHUNK = 1000;
 export function registerDeposit(program: Command, ctx: CliContext): void {
   program
     .command("deposit")
-    .description("hash files (never uploaded, never stored) and record their SHA-256 digests in the ledger (local, or --server: only digests are sent)")
+    .description(
+      "hash files (never uploaded, never stored) and record their SHA-256 digests in the ledger (local, or --server: only digests are sent)",
+    )
     .argument("<files...>", "files to notarize")
     .option("--json", "print one receipt per line as JSON")
     .option(
@@ -49,7 +51,11 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
       } finally {
         progress.stop();
       }
-      const item = (h: HashedFile) => ({ sha256: h.sha256, size: h.size, ...(opts.title ? { title: opts.title } : {}) });
+      const item = (h: HashedFile) => ({
+        sha256: h.sha256,
+        size: h.size,
+        ...(opts.title ? { title: opts.title } : {}),
+      });
       const show = async (chunk: HashedFile[], receipts: Receipt[]) => {
         for (const [j, r] of receipts.entries()) {
           const file = (chunk[j] as HashedFile).path;
@@ -73,7 +79,10 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
           receipts.forEach((r, j) => {
             const sha256 = (chunk[j] as HashedFile).sha256;
             if (receipts.length !== chunk.length || !verifyTlogProof(r.tlogProof, { policy, sha256 }).valid) {
-              throw new CliExit(EXIT.checkFailed, `notarium: the server's receipt for ${(chunk[j] as HashedFile).path} does not verify`);
+              throw new CliExit(
+                EXIT.checkFailed,
+                `notarium: the server's receipt for ${(chunk[j] as HashedFile).path} does not verify`,
+              );
             }
           });
           await show(chunk, receipts);

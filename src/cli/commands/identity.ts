@@ -5,11 +5,17 @@ import { LevelStateStore } from "../../storage/state-store.js";
 import type { CliContext } from "../main.js";
 import { printJson } from "../output.js";
 
-export function registerIdentity(program: Command, ctx: CliContext, remote: () => { erase(caseId: string, signer: string): Promise<{ erased: boolean }> } | undefined): void {
+export function registerIdentity(
+  program: Command,
+  ctx: CliContext,
+  remote: () => { erase(caseId: string, signer: string): Promise<{ erased: boolean }> } | undefined,
+): void {
   const identity = program.command("identity").description("personal data behind identity attestations");
   identity
     .command("erase")
-    .description("delete a party's identity data and salt (crypto-shredding); the log's commitment and every proof stay valid")
+    .description(
+      "delete a party's identity data and salt (crypto-shredding); the log's commitment and every proof stay valid",
+    )
     .requiredOption("--case <id>", "case ID")
     .requiredOption("--signer <id>", "party ID in the case")
     .option("--json", "print the result as JSON")
@@ -28,7 +34,14 @@ export function registerIdentity(program: Command, ctx: CliContext, remote: () =
         }
       }
       if (opts.json) printJson({ case: opts.case, signer: opts.signer, erased });
-      else if (!erased) throw new NotFoundError("IDENTITY_NOT_FOUND", `no identity data for ${opts.signer} in ${opts.case} (already erased?)`);
-      else process.stdout.write(`erased the identity data of ${opts.signer} in ${opts.case}; proofs stay valid\n`);
+      else if (!erased)
+        throw new NotFoundError(
+          "IDENTITY_NOT_FOUND",
+          `no identity data for ${opts.signer} in ${opts.case} (already erased?)`,
+        );
+      else
+        process.stdout.write(
+          `erased the identity data of ${opts.signer} in ${opts.case}; proofs stay valid\n`,
+        );
     });
 }

@@ -5,17 +5,27 @@ import { createPartyKeyFile } from "../../esign/party-key.js";
 import type { CliContext } from "../main.js";
 import { readPassphrase } from "../passphrase.js";
 
-export function registerKeygen(program: Command, ctx: CliContext, env: Record<string, string | undefined>): void {
+export function registerKeygen(
+  program: Command,
+  ctx: CliContext,
+  env: Record<string, string | undefined>,
+): void {
   program
     .command("keygen")
     .description("make a party's Ed25519 signing key, encrypted under a passphrase; prints the public key")
     .option("--out <file>", "where to write the key file", "party.key")
-    .option("--passphrase-file <file>", "read the passphrase from this file (else NOTARIUM_KEY_PASSPHRASE, else a prompt)")
+    .option(
+      "--passphrase-file <file>",
+      "read the passphrase from this file (else NOTARIUM_KEY_PASSPHRASE, else a prompt)",
+    )
     .option("--unencrypted", "store the key without a passphrase (not recommended)")
     .action(async (opts: { out: string; passphraseFile?: string; unencrypted?: boolean }) => {
       const passphrase = opts.unencrypted
         ? undefined
-        : await readPassphrase({ passphraseFile: opts.passphraseFile, env: env.NOTARIUM_KEY_PASSPHRASE }, true);
+        : await readPassphrase(
+            { passphraseFile: opts.passphraseFile, env: env.NOTARIUM_KEY_PASSPHRASE },
+            true,
+          );
       const file = await createPartyKeyFile(ctx.randomBytes(32), passphrase, ctx.randomBytes);
       try {
         await writeFile(opts.out, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: "wx" });
@@ -23,11 +33,15 @@ export function registerKeygen(program: Command, ctx: CliContext, env: Record<st
         const exists = (cause as NodeJS.ErrnoException).code === "EEXIST";
         throw new ValidationError(
           "FILE_UNREADABLE",
-          exists ? `${opts.out} exists already; choose another --out (a key is never overwritten)` : `cannot write ${opts.out}`,
+          exists
+            ? `${opts.out} exists already; choose another --out (a key is never overwritten)`
+            : `cannot write ${opts.out}`,
           { cause },
         );
       }
-      process.stderr.write(`wrote ${opts.out}${passphrase === undefined ? " (UNENCRYPTED)" : ""}; keep it safe, it never leaves this machine\n`);
+      process.stderr.write(
+        `wrote ${opts.out}${passphrase === undefined ? " (UNENCRYPTED)" : ""}; keep it safe, it never leaves this machine\n`,
+      );
       process.stdout.write(`${file.publicKey}\n`);
     });
 }

@@ -54,7 +54,9 @@ function printChecks(valid: boolean, checks: readonly Check[], file: string): vo
 export function registerVerify(program: Command, ctx: CliContext): void {
   program
     .command("verify")
-    .description("check that a file was recorded: offline with --proof, else against the local ledger or --server (only the digest is sent)")
+    .description(
+      "check that a file was recorded: offline with --proof, else against the local ledger or --server (only the digest is sent)",
+    )
     .argument("<file>", "the file to check")
     .option("--proof <file>", "a .tlog-proof receipt to check offline (no ledger, no network)")
     .option("--policy <file>", "trust policy (c2sp.org/tlog-policy): log key, witnesses, quorum")
@@ -79,7 +81,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       } else if (remote) {
         // The server finds the entries; each proof is still checked here, against --policy/--key when
         // given, else against the key the server publishes (GET /api/v1/log/keys).
-        const policy = opts.policy || opts.key ? await loadPolicy(opts, ctx) : parsePolicy((await remote.keys()).policy);
+        const policy =
+          opts.policy || opts.key ? await loadPolicy(opts, ctx) : parsePolicy((await remote.keys()).policy);
         const r = await remote.verify(hashed.sha256);
         const offline = r.matches.map((m) => verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }));
         valid = r.valid && offline.every((o) => o.valid);
