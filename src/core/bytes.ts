@@ -2,7 +2,10 @@ import { ValidationError } from "./errors.js";
 
 const HEX = /^[0-9a-f]*$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const hexTable = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const HEX_CODES = new TextEncoder().encode("0123456789abcdef");
+// Strings are built from a byte array decoded once: concatenating per character
+// makes garbage that dominated receipt building (ASCII output, so latin1 is exact).
+const ascii = new TextDecoder("latin1");
 
 export function isBytes(x: unknown): x is Uint8Array {
   return x instanceof Uint8Array;
@@ -18,9 +21,13 @@ export function assertBytes(x: unknown, len: number | undefined, label: string):
 }
 
 export function toHex(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i++) s += hexTable[b[i] as number];
-  return s;
+  const out = new Uint8Array(b.length * 2);
+  for (let i = 0; i < b.length; i++) {
+    const x = b[i] as number;
+    out[2 * i] = HEX_CODES[x >> 4] as number;
+    out[2 * i + 1] = HEX_CODES[x & 15] as number;
+  }
+  return ascii.decode(out);
 }
 
 const HEX_VALUE = new Int8Array(128).fill(-1);
@@ -53,26 +60,31 @@ export function isHexDigest(s: unknown): s is string {
 }
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_CODES = new TextEncoder().encode(B64);
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
 /** Standard padded base64 (RFC 4648 §4), without Node's Buffer so it runs in browsers. */
 export function toBase64(b: Uint8Array): string {
-  let s = "";
+  const out = new Uint8Array(Math.ceil(b.length / 3) * 4);
+  let o = 0;
   let i = 0;
   for (; i + 2 < b.length; i += 3) {
     const n = ((b[i] as number) << 16) | ((b[i + 1] as number) << 8) | (b[i + 2] as number);
-    s += B64[n >> 18] + (B64[(n >> 12) & 63] as string) + B64[(n >> 6) & 63] + B64[n & 63];
+    out[o++] = B64_CODES[n >> 18] as number;
+    out[o++] = B64_CODES[(n >> 12) & 63] as number;
+    out[o++] = B64_CODES[(n >> 6) & 63] as number;
+    out[o++] = B64_CODES[n & 63] as number;
   }
   const rest = b.length - i;
-  if (rest === 1) {
-    const n = (b[i] as number) << 16;
-    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}==`;
-  } else if (rest === 2) {
-    const n = ((b[i] as number) << 16) | ((b[i + 1] as number) << 8);
-    s += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}=`;
+  if (rest > 0) {
+    const n = ((b[i] as number) << 16) | (rest === 2 ? (b[i + 1] as number) << 8 : 0);
+    out[o++] = B64_CODES[n >> 18] as number;
+    out[o++] = B64_CODES[(n >> 12) & 63] as number;
+    out[o++] = rest === 2 ? (B64_CODES[(n >> 6) & 63] as number) : 61;
+    out[o++] = 61; // '='
   }
-  return s;
+  return ascii.decode(out);
 }
 
 /** Strict, padded, canonical standard base64 (RFC 4648 §4). */

@@ -58,14 +58,25 @@ function parseIndex(s: string): number {
   }
 }
 
+// Receipts of one block all embed the same checkpoint: formatting parses it once
+// (parsing never shares the cached object with callers).
+let lastNote = "";
+let lastParsed: ParsedCheckpoint | undefined;
+
 /** The embedded checkpoint must be a signed note with a checkpoint body whose size exceeds the index. */
-function checkCheckpoint(note: string, index: number): ParsedCheckpoint {
+function checkCheckpoint(note: string, index: number, cached = false): ParsedCheckpoint {
   let cp: ParsedCheckpoint;
-  try {
-    cp = parseCheckpoint(parseNote(note).text);
-  } catch (cause) {
-    if (isAppError(cause)) throw malformed(`embedded checkpoint: ${cause.message}`, cause);
-    throw cause;
+  if (cached && lastParsed && note === lastNote) {
+    cp = lastParsed;
+  } else {
+    try {
+      cp = parseCheckpoint(parseNote(note).text);
+    } catch (cause) {
+      if (isAppError(cause)) throw malformed(`embedded checkpoint: ${cause.message}`, cause);
+      throw cause;
+    }
+    lastNote = note;
+    lastParsed = cp;
   }
   if (index >= cp.size) throw malformed(`index ${index} is not below the checkpoint size ${cp.size}`);
   return cp;
@@ -83,7 +94,7 @@ export function formatTlogProof(p: TlogProof): string {
       throw malformed("extra data must be non-empty");
     extra = `extra ${toBase64(p.extra)}\n`;
   }
-  checkCheckpoint(p.checkpoint, p.index);
+  checkCheckpoint(p.checkpoint, p.index, true);
   return `${TLOG_PROOF_HEADER}\n${extra}index ${p.index}\n${hashes}\n${p.checkpoint}`;
 }
 

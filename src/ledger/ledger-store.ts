@@ -54,10 +54,14 @@ export interface LedgerStore {
   getCheckpoint(blockHeight: number): Promise<StoredCheckpoint | undefined>;
   /** The first block whose tree contains `index` (the block that recorded it). */
   checkpointCovering(index: number): Promise<StoredCheckpoint | undefined>;
+  /** Tree size of every block, indexed by block height (small: for locating an entry's block in memory). */
+  blockSizes(): Promise<number[]>;
   /** Blocks in height order starting at `fromHeight`. */
   iterateCheckpoints(fromHeight?: number): AsyncIterable<StoredCheckpoint>;
 
   getEntry(index: number): Promise<Uint8Array | undefined>;
+  /** An entry with its stored leaf hash, in one read. */
+  getEntryWithLeaf(index: number): Promise<Required<StoredEntry> | undefined>;
   /** Entries [from, from+limit) in index order; stops early at the end of the log. */
   iterateEntries(from?: number, limit?: number): AsyncIterable<StoredEntry>;
   /** Entries [from, from+limit) in one read, in index order; fewer at the end of the log. */

@@ -70,12 +70,21 @@ export class Ledger {
   private prev: string;
   private lastTime: number;
   private head: StoredCheckpoint;
+  /** Tree size of every block by height, to find an entry's block without a read. */
+  private readonly blockSizes: number[];
   private queue: Pending[] = [];
   private queued = 0;
   private writing: Promise<void> | undefined;
   private closed = false;
 
-  private constructor(o: LedgerOptions, range: CompactRange, prev: string, head: StoredCheckpoint) {
+  private constructor(
+    o: LedgerOptions,
+    range: CompactRange,
+    prev: string,
+    head: StoredCheckpoint,
+    blockSizes: number[],
+  ) {
+    this.blockSizes = blockSizes;
     this.store = o.store;
     this.key = o.key;
     this.clock = o.clock;
@@ -114,14 +123,18 @@ export class Ledger {
         note: key.signCheckpoint({ origin: key.origin, size: 0, root: range.root() }),
       };
       await store.appendBlock({ entries: [], nodes: [], digests: [], ids: [], refs: [], checkpoint: head });
-      return new Ledger(o, range, GENESIS_PREV, head);
+      return new Ledger(o, range, GENESIS_PREV, head, [0]);
     }
     const range = await Ledger.checkHead(store, key, head);
     const prev =
       head.size === 0
         ? GENESIS_PREV
         : toHex((await store.getNodes([{ level: 0, index: head.size - 1 }]))[0] as Uint8Array);
-    return new Ledger(o, range, prev, head);
+    const sizes = await store.blockSizes();
+    if (sizes.length !== head.blockHeight + 1 || sizes.some((n) => n === undefined)) {
+      throw new StorageError("LEDGER_CORRUPT", "the block index is incomplete; run `notarium audit`");
+    }
+    return new Ledger(o, range, prev, head, sizes);
   }
 
   private static async checkHead(
@@ -329,6 +342,7 @@ export class Ledger {
     this.range = range;
     this.prev = prev;
     this.head = checkpoint;
+    this.blockSizes.push(checkpoint.size);
     this.lastTime = time.getTime();
     for (const a of accepted) {
       for (const d of a.done) d.block = checkpoint;
@@ -386,6 +400,21 @@ export class Ledger {
   async leafHash(index: number): Promise<Uint8Array> {
     this.checkSize(index + 1, "index");
     return (await this.store.getNodes([{ level: 0, index }]))[0] as Uint8Array;
+  }
+
+  /** The height of the block that recorded entry `index` (binary search in memory). */
+  blockOf(index: number): number {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.head.size) {
+      throw new ValidationError("INVALID_INDEX", `index must be an integer in [0, ${this.head.size})`);
+    }
+    let lo = 0;
+    let hi = this.blockSizes.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.blockSizes[mid] as number) > index) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   get storage(): LedgerStore {

@@ -28,7 +28,7 @@ export interface ReceiptParts {
   leafHash: Uint8Array;
   data: Uint8Array;
   /** The block that recorded the entry. */
-  recordedIn: StoredCheckpoint;
+  recordedIn: Pick<StoredCheckpoint, "blockHeight" | "time">;
   /** The checkpoint the proof is against (the recording block or a newer one). */
   checkpoint: StoredCheckpoint;
   proof: readonly Uint8Array[];

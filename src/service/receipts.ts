@@ -1,4 +1,5 @@
 import { NotFoundError } from "../core/errors.js";
+import { readEntryTail } from "../ledger/entry-tail.js";
 import { evidenceIdFromLeafHash } from "../ledger/evidence-id.js";
 import type { Appended, Ledger } from "../ledger/ledger.js";
 import type { StoredCheckpoint } from "../ledger/ledger-store.js";
@@ -21,29 +22,34 @@ export async function receiptForAppended(ledger: Ledger, a: Appended): Promise<R
   return receiptFor(a);
 }
 
-/** The receipt of a stored entry, proved against `checkpoint` (default: the newest). */
+/** The receipt of a stored entry, proved against `checkpoint` (default: the newest): one point read and one batched node read. */
 export async function receiptForIndex(
   ledger: Ledger,
   index: number,
   checkpoint?: StoredCheckpoint,
 ): Promise<Receipt> {
-  const store = ledger.storage;
   const cp = checkpoint ?? ledger.latest();
-  const data = index < cp.size ? await store.getEntry(index) : undefined;
-  const recordedIn = data ? await store.checkpointCovering(index) : undefined;
-  if (!data || !recordedIn)
+  const stored = index < cp.size ? await ledger.storage.getEntryWithLeaf(index) : undefined;
+  const time = stored ? entryTime(stored.data) : undefined;
+  if (!stored || !time)
     throw new NotFoundError("ENTRY_NOT_FOUND", `no entry ${index} in a tree of size ${cp.size}`);
-  const [leafHash, proof] = await Promise.all([
-    ledger.leafHash(index),
-    ledger.proveInclusion(index, cp.size),
-  ]);
+  const proof = await ledger.proveInclusion(index, cp.size);
+  // An entry's time is its block's time, so the block record itself need not be read.
+  const recordedIn = { blockHeight: ledger.blockOf(index), time };
   return buildReceipt({
-    evidenceId: evidenceIdFromLeafHash(leafHash),
+    evidenceId: evidenceIdFromLeafHash(stored.leafHash),
     index,
-    leafHash,
-    data,
+    leafHash: stored.leafHash,
+    data: stored.data,
     recordedIn,
     checkpoint: cp,
     proof,
   });
+}
+
+const latin1 = new TextDecoder("latin1");
+
+function entryTime(data: Uint8Array): string | undefined {
+  const t = readEntryTail(data);
+  return t && latin1.decode(data.subarray(t.timeAt, t.timeAt + 24));
 }

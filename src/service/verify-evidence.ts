@@ -17,6 +17,11 @@ export interface DigestVerification {
 }
 
 const verifiers = new WeakMap<Ledger, ReturnType<typeof createVerifier>>();
+// The newest checkpoint changes once per block; verify its signature once, not on every lookup.
+const opened = new WeakMap<
+  Ledger,
+  { note: string; checkpoint: ReturnType<typeof openCheckpoint>["checkpoint"] }
+>();
 
 /**
  * Is this digest recorded? Each match is proved against the newest signed
@@ -39,7 +44,12 @@ export async function verifyDigest(ledger: Ledger, sha256: string): Promise<Dige
     verifiers.set(ledger, verifier);
   }
   const cp = ledger.latest();
-  const signed = openCheckpoint(cp.note, verifier).checkpoint;
+  let cached = opened.get(ledger);
+  if (cached?.note !== cp.note) {
+    cached = { note: cp.note, checkpoint: openCheckpoint(cp.note, verifier).checkpoint };
+    opened.set(ledger, cached);
+  }
+  const signed = cached.checkpoint;
   const matches = await Promise.all(indices.map((i) => receiptForIndex(ledger, i, cp)));
   const checks: Check[] = [
     {

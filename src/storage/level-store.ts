@@ -210,6 +210,28 @@ export class LevelLedgerStore implements LedgerStore {
     }
   }
 
+  async blockSizes(): Promise<number[]> {
+    const out: number[] = [];
+    const it = this.db.iterator({ gte: key1(P.size, 0), lte: key1(P.size, Number.MAX_SAFE_INTEGER) });
+    try {
+      for (;;) {
+        const rows = await it.nextv(65_536);
+        if (rows.length === 0) break;
+        for (const [k, v] of rows) out[readU64be(v)] = readU64be(k, 1);
+      }
+    } finally {
+      await it.close();
+    }
+    return out;
+  }
+
+  async getEntryWithLeaf(index: number): Promise<Required<StoredEntry> | undefined> {
+    const v = await this.get(key1(P.entry, index));
+    return v === undefined || v.length < 32
+      ? undefined
+      : { index, data: v.subarray(32), leafHash: v.subarray(0, 32) };
+  }
+
   async getEntry(index: number): Promise<Uint8Array | undefined> {
     return (await this.get(key1(P.entry, index)))?.subarray(32);
   }

@@ -97,6 +97,18 @@ export class MemoryLedgerStore implements LedgerStore {
     for (let h = fromHeight; h < this.checkpoints.length; h++) yield this.checkpoints[h] as StoredCheckpoint;
   }
 
+  async blockSizes(): Promise<number[]> {
+    this.check();
+    return this.checkpoints.map((c) => c.size);
+  }
+
+  async getEntryWithLeaf(index: number): Promise<Required<StoredEntry> | undefined> {
+    this.check();
+    const data = this.entries[index];
+    const leafHash = this.nodes[0]?.get(index);
+    return data && leafHash ? { index, data, leafHash } : undefined;
+  }
+
   async getEntry(index: number): Promise<Uint8Array | undefined> {
     this.check();
     return this.entries[index];

@@ -20,7 +20,9 @@ function block(height: number, from: number, count: number): BlockWrite {
     nodes: entries.map((e) => ({ level: 0, index: e.index, hash: h(e.index) })),
     digests: entries.map((e) => ({ sha256: h(e.index % 3), index: e.index })),
     ids: entries.map((e) => ({ id: u64be(e.index).subarray(0, 8), index: e.index })),
-    refs: entries.filter((e) => e.index % 2 === 0).map((e) => ({ ref: `case:c${e.index % 4}`, index: e.index })),
+    refs: entries
+      .filter((e) => e.index % 2 === 0)
+      .map((e) => ({ ref: `case:c${e.index % 4}`, index: e.index })),
     checkpoint,
   };
 }
@@ -81,6 +83,9 @@ export function ledgerStoreContract(
       expect(await store.findByDigest(h(0), 2)).toEqual([0, 3]);
       expect(await store.findById(u64be(4).subarray(0, 8))).toBe(4);
       expect(await store.findById(u64be(99).subarray(0, 8))).toBeUndefined();
+      expect(await store.blockSizes()).toEqual([0, 3, 7]);
+      expect(await store.getEntryWithLeaf(5)).toEqual({ index: 5, data: utf8("entry 5"), leafHash: h(5) });
+      expect(await store.getEntryWithLeaf(7)).toBeUndefined();
       expect(await store.findByRef("case:c0")).toEqual([0, 4]);
       expect(await store.findByRef("case:c2")).toEqual([2, 6]);
       expect(await store.findByRef("case:c")).toEqual([]);

@@ -21,16 +21,25 @@ export async function invitationView(ctx: CaseServices, token: string) {
     signingOrder: c.signingOrder,
     nextSigner: state.nextSigner?.id,
     signed: state.signatures.has(party.id),
-    parties: c.parties.map((p) => ({ id: p.id, role: p.role, name: p.name, signed: state.signatures.has(p.id) })),
+    parties: c.parties.map((p) => ({
+      id: p.id,
+      role: p.role,
+      name: p.name,
+      signed: state.signatures.has(p.id),
+    })),
     expiresAt: inv.expiresAt,
   };
 }
 
 /** The registered agreement PDF, for the invited party to read before signing. */
-export async function invitationAgreement(ctx: CaseServices, token: string): Promise<{ bytes: Uint8Array; sha256: string }> {
+export async function invitationAgreement(
+  ctx: CaseServices,
+  token: string,
+): Promise<{ bytes: Uint8Array; sha256: string }> {
   const { inv } = await openInvitation(ctx, token);
   const { state } = await loadCaseState(ctx, inv.caseId);
   const bytes = state.document ? await ctx.blobs.getBlob(state.document) : undefined;
-  if (!bytes || !state.document) throw new NotFoundError("AGREEMENT_MISSING", "no agreement is registered for this case yet");
+  if (!bytes || !state.document)
+    throw new NotFoundError("AGREEMENT_MISSING", "no agreement is registered for this case yet");
   return { bytes, sha256: state.document };
 }
