@@ -17,7 +17,11 @@ const CHUNK = 4 << 20;
  * hashed, so disk and SHA-256 overlap instead of taking turns. Streams would
  * allocate a fresh buffer per chunk, which costs page faults and GC.
  */
-export async function hashFile(path: string, onBytes?: (bytes: number) => void): Promise<HashedFile> {
+export async function hashFile(
+  path: string,
+  onBytes?: (bytes: number) => void,
+  signal?: AbortSignal,
+): Promise<HashedFile> {
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     const s = await stat(path);
@@ -31,6 +35,7 @@ export async function hashFile(path: string, onBytes?: (bytes: number) => void):
     let reading = file.read(bufs[0] as Uint8Array, 0, CHUNK, null);
     for (;;) {
       const { bytesRead } = await reading;
+      signal?.throwIfAborted();
       if (bytesRead === 0) break;
       const current = bufs[which] as Uint8Array;
       which ^= 1;
@@ -41,11 +46,12 @@ export async function hashFile(path: string, onBytes?: (bytes: number) => void):
     }
     return { path, sha256: toHex(h.digest()), size };
   } catch (cause) {
-    if (cause instanceof ValidationError) throw cause;
+    if (cause instanceof ValidationError || signal?.aborted) throw cause;
     throw new ValidationError("FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, {
       cause,
     });
   } finally {
-    await fh?.close();
+    // Let a read still in flight finish before closing (it targets our buffer).
+    await fh?.close().catch(() => undefined);
   }
 }

@@ -40,14 +40,26 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
         }),
       );
       const total = sizes.reduce((a, b) => a + b, 0);
+      const remote = ctx.remote();
+      // Open the local ledger while the files hash: key loading and LevelDB start-up
+      // overlap the disk reads, and a locked data directory stops the hashing at once.
+      const abort = new AbortController();
+      const opening = remote ? undefined : openLocalLedger(ctx.config(), ctx);
+      opening?.catch(() => abort.abort());
       const progress = createProgress(total, files.length);
       const hashed: HashedFile[] = [];
       let before = 0;
       try {
         for (const f of files) {
-          hashed.push(await hashFile(f, (n) => progress.update(before + n, f)));
+          hashed.push(await hashFile(f, (n) => progress.update(before + n, f), abort.signal));
           before += hashed.at(-1)?.size ?? 0;
         }
+      } catch (e) {
+        const local = await opening?.catch((openError: unknown) => {
+          throw openError; // the real reason the hashing stopped
+        });
+        await local?.close();
+        throw e;
       } finally {
         progress.stop();
       }
@@ -69,7 +81,6 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
         }
       };
       // --server: only the digests travel; the files never leave this machine.
-      const remote = ctx.remote();
       if (remote) {
         // Each receipt must verify against the server's published log key and record our digest.
         const policy = parsePolicy((await remote.keys()).policy);
@@ -89,7 +100,7 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
         }
         return;
       }
-      const local = await openLocalLedger(ctx.config(), ctx);
+      const local = await (opening as ReturnType<typeof openLocalLedger>);
       try {
         for (let i = 0; i < hashed.length; i += CHUNK) {
           const chunk = hashed.slice(i, i + CHUNK);
