@@ -21,6 +21,21 @@ export interface AuditReport {
   firstProblem?: AuditProblem;
 }
 
+/** Compares recomputed Merkle nodes with the stored ones (one batched read); the first difference, if any. */
+async function compareNodes(store: LedgerStore, ids: NodeId[], hashes: Uint8Array[]): Promise<AuditProblem | undefined> {
+  const stored = ids.length ? await store.getNodes(ids).catch(() => undefined) : [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as NodeId;
+    if (!stored || !equalBytes(stored[i] as Uint8Array, hashes[i] as Uint8Array)) {
+      return {
+        index: id.index * 2 ** id.level,
+        problem: `stored Merkle node (level ${id.level}, index ${id.index}) is ${stored ? "wrong" : "missing"}`,
+      };
+    }
+  }
+  return undefined;
+}
+
 const ZERO = new Uint8Array(32); // GENESIS_PREV: entry 0's prev is 64 zeros
 
 /** Byte order of ISO 8601 times is time order. */
@@ -106,6 +121,9 @@ async function scan(
 
   let p = await checkCheckpoints();
   if (p) return report(p);
+  let nodeCheck: Promise<AuditProblem | undefined> = Promise.resolve(undefined);
+  // A node problem of the previous chunk lies before anything found in this one.
+  const fail = async (found: AuditProblem) => report((await nodeCheck) ?? found);
   // Read ahead: the next chunk loads while this one is hashed.
   let ahead = store.readEntries(0, CHUNK);
   for (;;) {
@@ -121,32 +139,32 @@ async function scan(
     };
     for (const { index, data, leafHash: storedLeaf } of chunk) {
       const expected = range.size;
-      if (index !== expected) return report({ index: expected, problem: `entry ${expected} is missing` });
+      if (index !== expected) return fail({ index: expected, problem: `entry ${expected} is missing` });
       const tail = readEntryTail(data);
-      if (!tail) return report({ index, problem: "entry is not a well-formed canonical entry" });
-      if (tail.index !== index) return report({ index, problem: `entry says index ${tail.index}` });
+      if (!tail) return fail({ index, problem: "entry is not a well-formed canonical entry" });
+      if (tail.index !== index) return fail({ index, problem: `entry says index ${tail.index}` });
       if (prevHash ? !hexEquals(data, tail.prevAt, prevHash) : !hexEquals(data, tail.prevAt, ZERO)) {
         // Either this entry's prev was edited, or the previous entry's bytes were:
         // if the stored leaf hash of the previous entry is what prev says, it was the bytes.
         const [storedPrev] =
           index > 0 ? await store.getNodes([{ level: 0, index: index - 1 }]).catch(() => []) : [];
         if (storedPrev && hexEquals(data, tail.prevAt, storedPrev)) {
-          return report({
+          return fail({
             index: index - 1,
             problem: "entry bytes were changed: they no longer hash to the recorded leaf hash",
           });
         }
-        return report({
+        return fail({
           index,
           problem: "prev does not match the previous entry's leaf hash (broken hash chain)",
         });
       }
       if (compareTime(data, tail.timeAt, lastTime) < 0)
-        return report({ index, problem: "entry time goes backwards" });
+        return fail({ index, problem: "entry time goes backwards" });
       lastTime = data.subarray(tail.timeAt, tail.timeAt + 24);
       const leafHash = hashLeaf(data);
       if (storedLeaf && !equalBytes(storedLeaf, leafHash)) {
-        return report({
+        return fail({
           index,
           problem: "entry bytes were changed: they no longer hash to the stored leaf hash",
         });
@@ -156,22 +174,18 @@ async function scan(
       prevHash = leafHash;
       if (!nextCp.done && nextCp.value.size <= range.size) {
         p = await checkCheckpoints();
-        if (p) return report(p);
+        if (p) return fail(p);
       }
     }
-    const stored = await store.getNodes(ids).catch(() => undefined);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i] as NodeId;
-      if (!stored || !equalBytes(stored[i] as Uint8Array, hashes[i] as Uint8Array)) {
-        return report({
-          index: id.index * 2 ** id.level,
-          problem: `stored Merkle node (level ${id.level}, index ${id.index}) is ${stored ? "wrong" : "missing"}`,
-        });
-      }
-    }
+    // This chunk's stored nodes are read while the next chunk is hashed.
+    const nodeProblem = await nodeCheck;
+    if (nodeProblem) return report(nodeProblem);
+    nodeCheck = compareNodes(store, ids, hashes);
     onProgress?.(range.size);
   }
   await ahead.catch(() => undefined);
+  const lastNodeProblem = await nodeCheck;
+  if (lastNodeProblem) return report(lastNodeProblem);
   if (!nextCp.done) {
     return report({
       blockHeight: nextCp.value.blockHeight,
