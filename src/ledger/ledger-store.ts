@@ -69,6 +69,8 @@ export interface LedgerStore {
 
   /** Stored hashes of perfect subtrees, in the order asked; throws StorageError if any is missing. */
   getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]>;
+  /** Stored nodes [from, from+count) of one level, in one range read; fewer if some are missing. */
+  readNodeRange(level: number, from: number, count: number): Promise<{ index: number; hash: Uint8Array }[]>;
   /** Every stored node of a level, in index order (for audits). */
   iterateNodes(level: number): AsyncIterable<{ index: number; hash: Uint8Array }>;
 

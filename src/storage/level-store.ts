@@ -290,6 +290,30 @@ export class LevelLedgerStore implements LedgerStore {
     });
   }
 
+  async readNodeRange(
+    level: number,
+    from: number,
+    count: number,
+  ): Promise<{ index: number; hash: Uint8Array }[]> {
+    if (count <= 0) return [];
+    const [gte, lte] =
+      level === 0
+        ? [key1(P.entry, from), key1(P.entry, from + count - 1)]
+        : [nodeKey(level, from), nodeKey(level, from + count - 1)];
+    const it = this.db.iterator({ gte, lte, highWaterMarkBytes: 1 << 20 });
+    try {
+      const rows = await it.nextv(count);
+      return rows.map(([k, v]) => ({
+        index: readU64be(k, level === 0 ? 1 : 2),
+        hash: view(v).subarray(0, 32),
+      }));
+    } catch (cause) {
+      throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
+    } finally {
+      await it.close();
+    }
+  }
+
   async *iterateNodes(level: number): AsyncIterable<{ index: number; hash: Uint8Array }> {
     if (level === 0) {
       for await (const [k, v] of this.db.iterator({

@@ -137,6 +137,20 @@ export class MemoryLedgerStore implements LedgerStore {
     });
   }
 
+  async readNodeRange(
+    level: number,
+    from: number,
+    count: number,
+  ): Promise<{ index: number; hash: Uint8Array }[]> {
+    this.check();
+    const out: { index: number; hash: Uint8Array }[] = [];
+    for (let i = from; i < from + count; i++) {
+      const hash = this.nodes[level]?.get(i);
+      if (hash) out.push({ index: i, hash });
+    }
+    return out;
+  }
+
   async *iterateNodes(level: number): AsyncIterable<{ index: number; hash: Uint8Array }> {
     this.check();
     const m = this.nodes[level];
