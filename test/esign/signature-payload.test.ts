@@ -3,7 +3,13 @@ import { formatSignaturePayload, parseRfc3339Utc } from "../../src/esign/signatu
 import { isValidAgreementSignature } from "../../src/esign/verify-signature.js";
 import { nodeKeyPair, payload } from "../helpers/cases.js";
 
-const fields = { case: "case_0123456789abcdef", document: "ab".repeat(32), role: "applicant", signer: "alice", time: "2026-11-26T10:00:00Z" };
+const fields = {
+  case: "case_0123456789abcdef",
+  document: "ab".repeat(32),
+  role: "applicant",
+  signer: "alice",
+  time: "2026-11-26T10:00:00Z",
+};
 
 describe("agreement signature payload (DESIGN §6)", () => {
   it("is exactly six LF-terminated lines", () => {
@@ -17,17 +23,33 @@ describe("agreement signature payload (DESIGN §6)", () => {
     const k = nodeKeyPair();
     const body = { ...fields, publicKey: k.publicKey, signature: k.sign(payload(fields)) };
     expect(isValidAgreementSignature(body)).toBe(true);
-    for (const [f, v] of [["case", "case_ffffffffffffffff"], ["document", "cd".repeat(32)], ["role", "respondent"], ["signer", "bob"], ["time", "2026-11-26T10:00:01Z"]]) {
+    for (const [f, v] of [
+      ["case", "case_ffffffffffffffff"],
+      ["document", "cd".repeat(32)],
+      ["role", "respondent"],
+      ["signer", "bob"],
+      ["time", "2026-11-26T10:00:01Z"],
+    ]) {
       expect(isValidAgreementSignature({ ...body, [f as string]: v }), f).toBe(false);
     }
     expect(isValidAgreementSignature({ ...body, publicKey: nodeKeyPair().publicKey })).toBe(false);
   });
 
   it("refuses fields that could smuggle lines, and non-UTC or impossible times", () => {
-    for (const bad of [{ signer: "a\nrole x" }, { role: "" }, { case: "a b" }, { document: "AB".repeat(32) }]) {
+    for (const bad of [
+      { signer: "a\nrole x" },
+      { role: "" },
+      { case: "a b" },
+      { document: "AB".repeat(32) },
+    ]) {
       expect(() => formatSignaturePayload({ ...fields, ...bad })).toThrow();
     }
-    for (const t of ["2026-11-26T10:00:00+08:00", "2026-02-30T10:00:00Z", "2026-11-26 10:00:00Z", "2026-11-26T24:00:00Z"]) {
+    for (const t of [
+      "2026-11-26T10:00:00+08:00",
+      "2026-02-30T10:00:00Z",
+      "2026-11-26 10:00:00Z",
+      "2026-11-26T24:00:00Z",
+    ]) {
       expect(() => parseRfc3339Utc(t), t).toThrow(expect.objectContaining({ code: "INVALID_TIME" }));
     }
     expect(parseRfc3339Utc("2026-11-26T10:00:00.123Z").toISOString()).toBe("2026-11-26T10:00:00.123Z");
