@@ -90,6 +90,14 @@ export type ErrorCode =
   | "METHOD_NOT_ALLOWED"
   | "RATE_LIMITED"
   | "SERVER_UNREACHABLE"
+  // court witness (c2sp.org/tlog-witness add-checkpoint refusals)
+  | "MALFORMED_REQUEST"
+  | "UNKNOWN_ORIGIN"
+  | "OLD_SIZE_EXCEEDS_SIZE"
+  | "OLD_SIZE_MISMATCH"
+  | "EMPTY_TREE_ROOT_INVALID"
+  | "UNEXPECTED_PROOF"
+  | "CONFLICTING_ROOT"
   | "INTERNAL";
 
 export interface ErrorOptions {

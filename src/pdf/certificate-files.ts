@@ -24,7 +24,9 @@ async function modeOf(path: string): Promise<number | undefined> {
     return (await stat(path)).mode;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new StorageError("KEY_FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, { cause });
+    throw new StorageError("KEY_FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }
 
@@ -32,7 +34,9 @@ async function readText(path: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (cause) {
-    throw new StorageError("KEY_FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, { cause });
+    throw new StorageError("KEY_FILE_UNREADABLE", `cannot read ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }
 
@@ -59,7 +63,11 @@ export async function loadOrCreatePdfCertificate(
     }
     const certificatePem = await readText(certPath);
     try {
-      return { signer: pdfSignerFromPem(certificatePem, await readText(keyPath)), certificatePem, created: false };
+      return {
+        signer: pdfSignerFromPem(certificatePem, await readText(keyPath)),
+        certificatePem,
+        created: false,
+      };
     } catch (cause) {
       throw new StorageError(
         "KEY_FILE_MALFORMED",
@@ -79,5 +87,9 @@ export async function loadOrCreatePdfCertificate(
   await writeFile(keyPath, made.privateKeyPem, { mode: 0o600, flag: "wx" });
   await chmod(keyPath, 0o600);
   await writeFile(certPath, made.certificatePem, { mode: 0o644, flag: "wx" });
-  return { signer: pdfSignerFromPem(made.certificatePem, made.privateKeyPem), certificatePem: made.certificatePem, created: true };
+  return {
+    signer: pdfSignerFromPem(made.certificatePem, made.privateKeyPem),
+    certificatePem: made.certificatePem,
+    created: true,
+  };
 }

@@ -6,6 +6,7 @@
  * (RFC 5035) and no signingTime (PAdES puts the time in the /M entry of the
  * signature dictionary instead), ECDSA with SHA-256 (RFC 5753, RFC 5758).
  */
+import { AppError } from "../core/errors.js";
 import { sha256 } from "../crypto/sha256.js";
 import {
   der,
@@ -53,7 +54,17 @@ export function buildSignedAttributes(messageDigest: Uint8Array, certificateDer:
 export async function buildCmsSignature(messageDigest: Uint8Array, signer: PdfSigner): Promise<Uint8Array> {
   const cert = parseCertificate(signer.certificateDer);
   const signedAttrs = buildSignedAttributes(messageDigest, signer.certificateDer);
-  const signature = await signer.sign(signedAttrs);
+  let signature: Uint8Array;
+  try {
+    signature = await signer.sign(signedAttrs);
+  } catch (cause) {
+    throw new AppError("INTERNAL", `the PDF signer failed: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
+  }
+  if (!(signature instanceof Uint8Array) || signature[0] !== 0x30) {
+    throw new AppError("INTERNAL", "the PDF signer must return a DER ECDSA-Sig-Value");
+  }
   // [0] IMPLICIT SET OF Attribute: same content, context tag 0xa0.
   const implicitAttrs = Uint8Array.from(signedAttrs);
   implicitAttrs[0] = 0xa0;

@@ -47,7 +47,8 @@ export function parseCms(contents: Uint8Array): ParsedCms {
   let i = 3;
   const certificates: Uint8Array[] = [];
   if (fields[i]?.tag === 0xa0) {
-    for (const c of derChildren(fields[i] as DerNode)) if (c.tag === TAG.SEQUENCE) certificates.push(derEncoding(c));
+    for (const c of derChildren(fields[i] as DerNode))
+      if (c.tag === TAG.SEQUENCE) certificates.push(derEncoding(c));
     i++;
   }
   if (fields[i]?.tag === 0xa1) i++; // crls
@@ -129,10 +130,16 @@ export function verifyCms(cms: ParsedCms, contentDigest: Uint8Array): CmsVerific
   add(
     "signer-certificate",
     certificate !== undefined,
-    certificate ? `signed by ${certificate.subject}` : "the CMS does not carry the signer's P-256 certificate",
+    certificate
+      ? `signed by ${certificate.subject}`
+      : "the CMS does not carry the signer's P-256 certificate",
   );
   const ct = single(cms, OID.contentType);
-  add("content-type", !!ct && ct.tag === TAG.OID && decodeOid(ct) === OID.data, "contentType attribute is id-data");
+  add(
+    "content-type",
+    !!ct && ct.tag === TAG.OID && decodeOid(ct) === OID.data,
+    "contentType attribute is id-data",
+  );
   const md = single(cms, OID.messageDigest);
   const mdOk = !!md && md.tag === TAG.OCTET_STRING && equalBytes(derContent(md), contentDigest);
   add(
@@ -150,7 +157,9 @@ export function verifyCms(cms: ParsedCms, contentDigest: Uint8Array): CmsVerific
       const [first] = derChildren(expectTag(certs, TAG.SEQUENCE, "certs"));
       const idFields = derChildren(expectTag(first, TAG.SEQUENCE, "ESSCertIDv2"));
       const hashNode = idFields[0]?.tag === TAG.OCTET_STRING ? idFields[0] : idFields[1];
-      const algIsSha256 = idFields[0]?.tag === TAG.OCTET_STRING || decodeOid(derChildren(idFields[0] as DerNode)[0] as DerNode) === OID.sha256;
+      const algIsSha256 =
+        idFields[0]?.tag === TAG.OCTET_STRING ||
+        decodeOid(derChildren(idFields[0] as DerNode)[0] as DerNode) === OID.sha256;
       scOk = !!hashNode && algIsSha256 && equalBytes(derContent(hashNode), sha256(certificate.der));
     }
   } catch {
@@ -159,9 +168,15 @@ export function verifyCms(cms: ParsedCms, contentDigest: Uint8Array): CmsVerific
   add(
     "signing-certificate-v2",
     scOk,
-    scOk ? "signing-certificate-v2 binds the signature to the embedded certificate" : "signing-certificate-v2 is missing or names another certificate",
+    scOk
+      ? "signing-certificate-v2 binds the signature to the embedded certificate"
+      : "signing-certificate-v2 is missing or names another certificate",
   );
-  add("no-signing-time", !cms.attributes.has(OID.signingTime), "PAdES baseline: no signingTime in the signed attributes");
+  add(
+    "no-signing-time",
+    !cms.attributes.has(OID.signingTime),
+    "PAdES baseline: no signingTime in the signed attributes",
+  );
   let sigOk = false;
   if (certificate) {
     try {
@@ -177,7 +192,9 @@ export function verifyCms(cms: ParsedCms, contentDigest: Uint8Array): CmsVerific
   add(
     "cms-signature",
     sigOk,
-    sigOk ? "the ECDSA P-256 signature over the signed attributes verifies" : "the ECDSA signature over the signed attributes does not verify",
+    sigOk
+      ? "the ECDSA P-256 signature over the signed attributes verifies"
+      : "the ECDSA signature over the signed attributes does not verify",
   );
   return certificate ? { checks, certificate } : { checks };
 }

@@ -35,7 +35,8 @@ export class Content {
   rect = (x: number, y: number, w: number, h: number) => this.op("re", x, y, w, h);
   moveTo = (x: number, y: number) => this.op("m", x, y);
   lineTo = (x: number, y: number) => this.op("l", x, y);
-  curveTo = (a: number, b: number, c: number, d: number, e: number, f: number) => this.op("c", a, b, c, d, e, f);
+  curveTo = (a: number, b: number, c: number, d: number, e: number, f: number) =>
+    this.op("c", a, b, c, d, e, f);
   close = () => this.op("h");
   fill = () => this.op("f");
   stroke = () => this.op("S");
@@ -54,7 +55,12 @@ export class Content {
   }
 
   /** One text run: `glyphs` is an encoded hex string, placed by a full text matrix (§9.4.2). */
-  text(font: string, size: number, m: [number, number, number, number, number, number], glyphs: string): this {
+  text(
+    font: string,
+    size: number,
+    m: [number, number, number, number, number, number],
+    glyphs: string,
+  ): this {
     return this.raw(`BT /${font} ${num(size)} Tf ${m.map(num).join(" ")} Tm ${glyphs} Tj ET`);
   }
 

@@ -84,13 +84,15 @@ export function derUnsignedInteger(magnitude: Uint8Array): Uint8Array {
   let i = 0;
   while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
   const m = magnitude.subarray(i);
-  const body = m.length === 0 ? Uint8Array.of(0) : (m[0] as number) & 0x80 ? concatBytes(Uint8Array.of(0), m) : m;
+  const body =
+    m.length === 0 ? Uint8Array.of(0) : (m[0] as number) & 0x80 ? concatBytes(Uint8Array.of(0), m) : m;
   return der(TAG.INTEGER, body);
 }
 
 export const derSmallInteger = (n: number) => derUnsignedInteger(Uint8Array.of(n));
 export const derOctetString = (b: Uint8Array) => der(TAG.OCTET_STRING, b);
-export const derBitString = (b: Uint8Array, unusedBits = 0) => der(TAG.BIT_STRING, Uint8Array.of(unusedBits), b);
+export const derBitString = (b: Uint8Array, unusedBits = 0) =>
+  der(TAG.BIT_STRING, Uint8Array.of(unusedBits), b);
 export const derUtf8String = (s: string) => der(TAG.UTF8_STRING, utf8(s));
 export const derNull = () => Uint8Array.of(TAG.NULL, 0);
 

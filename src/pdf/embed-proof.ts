@@ -14,7 +14,7 @@ import {
   PDFName,
   type PDFObject,
   PDFRawStream,
-  PDFRef,
+  type PDFRef,
   PDFString,
 } from "pdf-lib";
 import { ValidationError } from "../core/errors.js";
@@ -35,7 +35,8 @@ function keyBytes(k: PDFString | PDFHexString): Uint8Array {
 function compareKeys(a: Entry, b: Entry): number {
   const x = keyBytes(a[0]);
   const y = keyBytes(b[0]);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
   return x.length - y.length;
 }
 
@@ -57,7 +58,8 @@ export function nameTreeEntries(context: PDFContext, root: PDFObject | undefined
     }
     const kids = context.lookupMaybe(node.get(PDFName.of("Kids")), PDFArray);
     if (kids) for (let i = kids.size() - 1; i >= 0; i--) stack.push(kids.get(i));
-    if (out.length > MAX_NAME_TREE_ENTRIES) throw new ValidationError("PDF_TOO_COMPLEX", "the embedded-files tree is too large");
+    if (out.length > MAX_NAME_TREE_ENTRIES)
+      throw new ValidationError("PDF_TOO_COMPLEX", "the embedded-files tree is too large");
   }
   return out;
 }
@@ -94,7 +96,7 @@ export function embedProof(pdf: LoadedPdf, proofJson: Uint8Array, time: Date): P
   for (let i = 2; taken.has(key); i++) key = `${PROOF_FILE_NAME} (${i})`;
   entries.push([PDFString.of(key), spec]);
   entries.sort(compareKeys);
-  const flat: PDFObject[] = entries.flatMap(([k, v]) => [k, v]);
+  const flat: PDFObject[] = entries.flat();
   names.set(PDFName.of("EmbeddedFiles"), context.register(context.obj({ Names: flat })));
   const af = context.lookupMaybe(catalog.get(PDFName.of("AF")), PDFArray);
   catalog.set(PDFName.of("AF"), context.obj([...(af ? af.asArray() : []), spec]));
@@ -129,6 +131,9 @@ export function findProof(pdf: LoadedPdf): Uint8Array | undefined {
 }
 
 /** Reads notarium-proof.json back out of a sealed PDF; undefined when there is none. */
-export async function extractEmbeddedProof(bytes: Uint8Array, limits?: Partial<PdfLimits>): Promise<Uint8Array | undefined> {
+export async function extractEmbeddedProof(
+  bytes: Uint8Array,
+  limits?: Partial<PdfLimits>,
+): Promise<Uint8Array | undefined> {
   return findProof(await loadPdf(bytes, limits));
 }

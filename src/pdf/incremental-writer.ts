@@ -8,7 +8,16 @@
  * §7.5.8) and a trailer with /Prev, so the input stays a byte-exact prefix.
  * Several commits chain, each one a further revision.
  */
-import { type PDFContext, PDFDict, PDFHexString, PDFName, type PDFObject, PDFRawStream, PDFRef, PDFString, PDFArray } from "pdf-lib";
+import {
+  PDFArray,
+  type PDFContext,
+  PDFHexString,
+  PDFName,
+  type PDFObject,
+  PDFRawStream,
+  type PDFRef,
+  PDFString,
+} from "pdf-lib";
 import { concatBytes, toHex, utf8 } from "../core/bytes.js";
 import { sha256 } from "../crypto/sha256.js";
 import type { LoadedPdf } from "./load-pdf.js";
@@ -77,7 +86,8 @@ export class IncrementalWriter {
     this.id0 = first && first.length > 0 ? first : sha256(pdf.bytes).subarray(0, 16);
     // New objects must not reuse numbers the xref already declares (free or not).
     this.context.largestObjectNumber = Math.max(this.context.largestObjectNumber, this.size - 1);
-    for (const [ref, obj] of this.context.enumerateIndirectObjects()) this.snapshot.set(ref, fingerprint(obj));
+    for (const [ref, obj] of this.context.enumerateIndirectObjects())
+      this.snapshot.set(ref, fingerprint(obj));
   }
 
   /** The file as of the last commit. */
@@ -171,7 +181,10 @@ function xrefTable(offsets: Map<number, number>, gens: Map<number, number>): str
 }
 
 /** Xref stream rows (§7.5.8.2, Table 18): type 1 entries with byte offsets, uncompressed. */
-function xrefStreamData(offsets: Map<number, number>, gens: Map<number, number>): { index: number[]; data: Uint8Array; w: number[] } {
+function xrefStreamData(
+  offsets: Map<number, number>,
+  gens: Map<number, number>,
+): { index: number[]; data: Uint8Array; w: number[] } {
   const nums = [...offsets.keys()].sort((a, b) => a - b);
   const maxOff = Math.max(...offsets.values());
   let w2 = 1;
@@ -198,4 +211,3 @@ function xrefStreamData(offsets: Map<number, number>, gens: Map<number, number>)
   }
   return { index, data, w };
 }
-

@@ -2,8 +2,9 @@
  * `inspectPdf`: what a PDF is, or a specific refusal (EMPTY, NOT_PDF,
  * ENCRYPTED, CORRUPT, PDF_TOO_COMPLEX) within the time budget.
  */
-import { type Box } from "./page-tree.js";
+
 import { hasSignatures, loadPdf } from "./load-pdf.js";
+import type { Box } from "./page-tree.js";
 import type { PdfLimits } from "./pdf-limits.js";
 
 export interface PdfPageSummary {

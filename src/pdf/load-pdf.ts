@@ -5,10 +5,19 @@
  * /Encrypt) so most bad files never reach the full parse, and the full parse
  * runs under an object-count and time budget.
  */
-import { PDFArray, type PDFContext, PDFContext as Ctx, PDFDict, PDFName, PDFNumber, PDFParser, PDFRef } from "pdf-lib";
+import {
+  PDFContext as Ctx,
+  PDFArray,
+  type PDFContext,
+  PDFDict,
+  PDFName,
+  PDFNumber,
+  PDFParser,
+  type PDFRef,
+} from "pdf-lib";
 import { AppError, ValidationError } from "../core/errors.js";
-import { Budget, type PdfLimits, resolveLimits } from "./pdf-limits.js";
 import { type PageInfo, walkPageTree } from "./page-tree.js";
+import { Budget, type PdfLimits, resolveLimits } from "./pdf-limits.js";
 import { readXrefChain, trailerRef, type XrefChain } from "./xref-chain.js";
 
 export interface LoadedPdf {
@@ -28,7 +37,8 @@ export function headerVersion(bytes: Uint8Array): string {
   if (bytes.length === 0) throw new ValidationError("EMPTY", "the file is empty (0 bytes)");
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 16));
   const m = HEADER.exec(head);
-  if (!m) throw new ValidationError("NOT_PDF", "not a PDF: the file does not start with %PDF-1.x or %PDF-2.0");
+  if (!m)
+    throw new ValidationError("NOT_PDF", "not a PDF: the file does not start with %PDF-1.x or %PDF-2.0");
   return `${m[1]}.${m[2]}`;
 }
 
@@ -51,14 +61,19 @@ async function parseObjects(bytes: Uint8Array, limits: PdfLimits, budget: Budget
     return await parser.parseDocument();
   } catch (cause) {
     if (budget.exceeded) throw budget.error();
-    if (tooMany) throw new ValidationError("PDF_TOO_COMPLEX", `the PDF has more than ${limits.maxObjects} objects`);
-    const what = cause instanceof RangeError ? "nesting too deep to parse" : (cause as Error)?.message ?? String(cause);
+    if (tooMany)
+      throw new ValidationError("PDF_TOO_COMPLEX", `the PDF has more than ${limits.maxObjects} objects`);
+    const what =
+      cause instanceof RangeError
+        ? "nesting too deep to parse"
+        : ((cause as Error)?.message ?? String(cause));
     throw new ValidationError("CORRUPT", `damaged PDF: cannot parse its objects (${what})`, { cause });
   }
 }
 
 export async function loadPdf(bytes: Uint8Array, limitsIn?: Partial<PdfLimits>): Promise<LoadedPdf> {
-  if (!(bytes instanceof Uint8Array)) throw new ValidationError("INVALID_ARGUMENT", "pdf: expected Uint8Array");
+  if (!(bytes instanceof Uint8Array))
+    throw new ValidationError("INVALID_ARGUMENT", "pdf: expected Uint8Array");
   const limits = resolveLimits(limitsIn);
   const header = headerVersion(bytes);
   if (bytes.length > limits.maxBytes) {
@@ -76,7 +91,8 @@ export async function loadPdf(bytes: Uint8Array, limitsIn?: Partial<PdfLimits>):
     const context = await parseObjects(bytes, limits, budget);
     const catalogRef = trailerRef(xref.trailer, "Root");
     const catalog = catalogRef && context.lookupMaybe(catalogRef, PDFDict);
-    if (!catalogRef || !catalog) throw new ValidationError("CORRUPT", "damaged PDF: the trailer's /Root catalog is missing");
+    if (!catalogRef || !catalog)
+      throw new ValidationError("CORRUPT", "damaged PDF: the trailer's /Root catalog is missing");
     context.trailerInfo = {
       Root: catalogRef,
       Info: xref.trailer.get(PDFName.of("Info")),
@@ -98,7 +114,8 @@ export async function loadPdf(bytes: Uint8Array, limitsIn?: Partial<PdfLimits>):
 /** Whether any signature dictionary (/ByteRange + /Contents, ISO 32000-1 §12.8.1) is present. */
 export function hasSignatures(pdf: LoadedPdf): boolean {
   for (const [, obj] of pdf.context.enumerateIndirectObjects()) {
-    if (obj instanceof PDFDict && obj.has(PDFName.of("ByteRange")) && obj.has(PDFName.of("Contents"))) return true;
+    if (obj instanceof PDFDict && obj.has(PDFName.of("ByteRange")) && obj.has(PDFName.of("Contents")))
+      return true;
   }
   return false;
 }

@@ -36,7 +36,11 @@ const enc = new TextEncoder();
 function indexOfAscii(hay: Uint8Array, needle: string, from: number): number {
   const n = enc.encode(needle);
   const first = n[0] as number;
-  outer: for (let i = hay.indexOf(first, from); i >= 0 && i <= hay.length - n.length; i = hay.indexOf(first, i + 1)) {
+  outer: for (
+    let i = hay.indexOf(first, from);
+    i >= 0 && i <= hay.length - n.length;
+    i = hay.indexOf(first, i + 1)
+  ) {
     for (let j = 1; j < n.length; j++) if (hay[i + j] !== n[j]) continue outer;
     return i;
   }
@@ -44,7 +48,11 @@ function indexOfAscii(hay: Uint8Array, needle: string, from: number): number {
 }
 
 /** Adds the signature field and writes the signed final update; returns the whole signed file. */
-export async function signPdf(pdf: LoadedPdf, writer: IncrementalWriter, o: PadesOptions): Promise<Uint8Array> {
+export async function signPdf(
+  pdf: LoadedPdf,
+  writer: IncrementalWriter,
+  o: PadesOptions,
+): Promise<Uint8Array> {
   const { context, catalog } = pdf;
   const sigRef = context.register(
     context.obj({
@@ -98,7 +106,8 @@ export async function signPdf(pdf: LoadedPdf, writer: IncrementalWriter, o: Pade
   const { bytes, updateStart } = writer.commit();
   const contentsAt = indexOfAscii(bytes, `<${"0".repeat(2 * SIGNATURE_RESERVE)}>`, updateStart);
   const rangeAt = indexOfAscii(bytes, BYTE_RANGE_PLACEHOLDER, updateStart);
-  if (contentsAt < 0 || rangeAt < 0) throw new AppError("INTERNAL", "signature placeholders not found in the update");
+  if (contentsAt < 0 || rangeAt < 0)
+    throw new AppError("INTERNAL", "signature placeholders not found in the update");
   const a = contentsAt;
   const b = contentsAt + 2 * SIGNATURE_RESERVE + 2;
   const range = `0 ${a} ${b} ${bytes.length - b}`.padEnd(BYTE_RANGE_PLACEHOLDER.length, " ");
@@ -106,7 +115,10 @@ export async function signPdf(pdf: LoadedPdf, writer: IncrementalWriter, o: Pade
   const digest = createSha256().update(bytes.subarray(0, a)).update(bytes.subarray(b)).digest();
   const cms = await buildCmsSignature(digest, o.signer);
   if (cms.length > SIGNATURE_RESERVE) {
-    throw new AppError("INTERNAL", `the CMS signature (${cms.length} bytes) exceeds the ${SIGNATURE_RESERVE} bytes reserved`);
+    throw new AppError(
+      "INTERNAL",
+      `the CMS signature (${cms.length} bytes) exceeds the ${SIGNATURE_RESERVE} bytes reserved`,
+    );
   }
   let hex = "";
   for (const x of cms) hex += x.toString(16).padStart(2, "0");

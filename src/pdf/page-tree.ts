@@ -4,7 +4,7 @@
  * `CORRUPT`/`PDF_TOO_COMPLEX` instead of a stack overflow. Resolves the
  * inheritable attributes (§7.7.3.4, Table 30): MediaBox, CropBox, Rotate.
  */
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, type PDFContext } from "pdf-lib";
+import { PDFArray, type PDFContext, PDFDict, PDFName, PDFNumber, PDFRef } from "pdf-lib";
 import { ValidationError } from "../core/errors.js";
 import type { Budget } from "./pdf-limits.js";
 
@@ -25,7 +25,7 @@ const corrupt = (msg: string) => new ValidationError("CORRUPT", `damaged PDF: ${
 
 function readBox(context: PDFContext, v: unknown): Box | undefined {
   const arr = context.lookupMaybe(v as PDFRef, PDFArray);
-  if (!arr || arr.size() !== 4) return undefined;
+  if (arr?.size() !== 4) return undefined;
   const n: number[] = [];
   for (let i = 0; i < 4; i++) {
     const x = context.lookupMaybe(arr.get(i), PDFNumber);
@@ -42,19 +42,26 @@ interface Inherited {
   rotate?: number;
 }
 
-export function walkPageTree(context: PDFContext, pagesRef: unknown, maxPages: number, budget: Budget): PageInfo[] {
+export function walkPageTree(
+  context: PDFContext,
+  pagesRef: unknown,
+  maxPages: number,
+  budget: Budget,
+): PageInfo[] {
   if (!(pagesRef instanceof PDFRef)) throw corrupt("the catalog's /Pages is not an indirect reference");
   const root = context.lookupMaybe(pagesRef, PDFDict);
   if (!root) throw corrupt("the page tree root is missing");
   const declared = root.lookupMaybe(PDFName.of("Count"), PDFNumber)?.asNumber();
-  if (declared === undefined || !Number.isInteger(declared) || declared < 0) throw corrupt("the page tree has no valid /Count");
+  if (declared === undefined || !Number.isInteger(declared) || declared < 0)
+    throw corrupt("the page tree has no valid /Count");
   const pages: PageInfo[] = [];
   const visited = new Set<PDFRef>();
   // Explicit stack of [node ref, inherited attrs, depth]; kids pushed in reverse keep document order.
   const stack: [PDFRef, Inherited, number][] = [[pagesRef, {}, 0]];
   while (stack.length > 0) {
     const [ref, inherited, depth] = stack.pop() as [PDFRef, Inherited, number];
-    if (visited.has(ref)) throw corrupt("the page tree has a cycle (a node is its own ancestor or appears twice)");
+    if (visited.has(ref))
+      throw corrupt("the page tree has a cycle (a node is its own ancestor or appears twice)");
     visited.add(ref);
     if (depth > 64) throw corrupt("the page tree is more than 64 levels deep");
     if ((visited.size & 255) === 0) budget.check();
@@ -87,16 +94,29 @@ export function walkPageTree(context: PDFContext, pagesRef: unknown, maxPages: n
       }
       let crop: Box = here.mediaBox;
       if (here.cropBox) {
-        const c: Box = [Math.max(mx0, here.cropBox[0]), Math.max(my0, here.cropBox[1]), Math.min(mx1, here.cropBox[2]), Math.min(my1, here.cropBox[3])];
+        const c: Box = [
+          Math.max(mx0, here.cropBox[0]),
+          Math.max(my0, here.cropBox[1]),
+          Math.min(mx1, here.cropBox[2]),
+          Math.min(my1, here.cropBox[3]),
+        ];
         if (c[2] - c[0] >= 1 && c[3] - c[1] >= 1) crop = c;
       }
       const r = Math.round((here.rotate ?? 0) / 90) * 90;
-      pages.push({ index: pages.length, ref, dict: node, mediaBox: here.mediaBox, cropBox: crop, rotate: ((r % 360) + 360) % 360 });
+      pages.push({
+        index: pages.length,
+        ref,
+        dict: node,
+        mediaBox: here.mediaBox,
+        cropBox: crop,
+        rotate: ((r % 360) + 360) % 360,
+      });
     } else {
       throw corrupt(`page tree node ${ref} is neither /Pages nor /Page`);
     }
   }
   if (pages.length === 0) throw corrupt("the document has no pages");
-  if (pages.length !== declared) throw corrupt(`the page tree declares /Count ${declared} but holds ${pages.length} pages`);
+  if (pages.length !== declared)
+    throw corrupt(`the page tree declares /Count ${declared} but holds ${pages.length} pages`);
   return pages;
 }

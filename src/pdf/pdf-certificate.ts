@@ -24,8 +24,8 @@ import {
   derUtf8String,
   TAG,
 } from "./der.js";
-import { fromPem, toPem } from "./pem.js";
 import { createP256Signer, type PdfSigner } from "./pdf-signer.js";
+import { fromPem, toPem } from "./pem.js";
 import { OID, parseCertificate } from "./x509.js";
 
 export interface PdfCertificateOptions {
@@ -109,13 +109,20 @@ export function createPdfCertificate(o: PdfCertificateOptions): PdfCertificate {
       ),
     ),
   );
-  const signature = p256.sign(tbs, secretKey, { prehash: true, format: "der", lowS: true, extraEntropy: false });
+  const signature = p256.sign(tbs, secretKey, {
+    prehash: true,
+    format: "der",
+    lowS: true,
+    extraEntropy: false,
+  });
   const certificateDer = derSequence(tbs, ECDSA_SHA256, derBitString(signature));
   const privateKeyDer = derSequence(
     derSmallInteger(0),
     derSequence(derOid(OID.ecPublicKey), derOid(OID.prime256v1)),
     // RFC 5915 ECPrivateKey, parameters omitted (they are in the PKCS#8 AlgorithmIdentifier).
-    derOctetString(derSequence(derSmallInteger(1), derOctetString(secretKey), derExplicit(1, derBitString(publicKey)))),
+    derOctetString(
+      derSequence(derSmallInteger(1), derOctetString(secretKey), derExplicit(1, derBitString(publicKey))),
+    ),
   );
   return {
     certificatePem: toPem("CERTIFICATE", certificateDer),
@@ -140,14 +147,22 @@ export function pdfSignerFromPem(certificatePem: string, privateKeyPem: string):
   try {
     jwk = createPrivateKey({ key: privateKeyPem, format: "pem" }).export({ format: "jwk" }) as typeof jwk;
   } catch (cause) {
-    throw new ValidationError("MALFORMED_KEY", "the PDF signing key is not a readable PEM private key", { cause });
+    throw new ValidationError("MALFORMED_KEY", "the PDF signing key is not a readable PEM private key", {
+      cause,
+    });
   }
   if (jwk.crv !== "P-256" || !jwk.d) {
-    throw new ValidationError("MALFORMED_KEY", `the PDF signing key must be ECDSA P-256, got ${jwk.crv ?? "another type"}`);
+    throw new ValidationError(
+      "MALFORMED_KEY",
+      `the PDF signing key must be ECDSA P-256, got ${jwk.crv ?? "another type"}`,
+    );
   }
   const secretKey = base64UrlToBytes(jwk.d);
   if (!equalBytes(p256.getPublicKey(secretKey, false), cert.publicKey)) {
-    throw new ValidationError("MALFORMED_KEY", "the PDF signing key does not match the certificate's public key");
+    throw new ValidationError(
+      "MALFORMED_KEY",
+      "the PDF signing key does not match the certificate's public key",
+    );
   }
   return createP256Signer(secretKey, certificateDer);
 }

@@ -40,6 +40,9 @@ export class Budget {
     }
   }
   error(): ValidationError {
-    return new ValidationError("PDF_TOO_COMPLEX", `parsing the PDF took longer than ${this.ms} ms; it is too complex or damaged`);
+    return new ValidationError(
+      "PDF_TOO_COMPLEX",
+      `parsing the PDF took longer than ${this.ms} ms; it is too complex or damaged`,
+    );
   }
 }

@@ -6,7 +6,14 @@ import QRCode from "qrcode";
 import type { Content } from "./content-builder.js";
 
 /** Draws the QR symbol of `text` into the square [x, x+side]×[y, y+side] (quiet zone included). */
-export function drawQr(c: Content, text: string, x: number, y: number, side: number, quietModules = 2): number {
+export function drawQr(
+  c: Content,
+  text: string,
+  x: number,
+  y: number,
+  side: number,
+  quietModules = 2,
+): number {
   const qr = QRCode.create(text, { errorCorrectionLevel: "M" });
   const n = qr.modules.size;
   const m = side / (n + 2 * quietModules);

@@ -49,7 +49,7 @@ function star(c: Content, cx: number, cy: number, ro: number): void {
 }
 
 /** Largest size ≤ max at which `text` fits in `width`. */
-function fit(font: SealFont, text: string, width: number, max: number): number {
+function fittedSize(font: SealFont, text: string, width: number, max: number): number {
   const w = font.width(text, max);
   return w <= width ? max : (max * width) / w;
 }
@@ -57,9 +57,15 @@ function fit(font: SealFont, text: string, width: number, max: number): number {
 export function sealArtwork(font: SealFont, spec: ResolvedSealSpec): string {
   const c = new Content();
   const R = SEAL_RADIUS;
-  c.gs("G0").strokeRgb(...SEAL_RED).fillRgb(...SEAL_RED);
-  c.lineWidth(2.8).circle(0, 0, R - 1.4).stroke();
-  c.lineWidth(0.7).circle(0, 0, R - 5.2).stroke();
+  c.gs("G0")
+    .strokeRgb(...SEAL_RED)
+    .fillRgb(...SEAL_RED);
+  c.lineWidth(2.8)
+    .circle(0, 0, R - 1.4)
+    .stroke();
+  c.lineWidth(0.7)
+    .circle(0, 0, R - 5.2)
+    .stroke();
 
   // Top arc: the centre's name, clockwise from the left, each glyph upright along the radius.
   const chars = [...spec.centreName];
@@ -76,11 +82,21 @@ export function sealArtwork(font: SealFont, spec: ResolvedSealSpec): string {
 
   star(c, 0, 3, 14);
 
-  const labelSize = fit(font, spec.label, 56, 6.8);
-  c.text(FONT, labelSize, centredAt(0, -15.5, 0, font.width(spec.label, labelSize), labelSize), font.encode(spec.label));
+  const labelSize = fittedSize(font, spec.label, 52, 6.3);
+  c.text(
+    FONT,
+    labelSize,
+    centredAt(0, -16.5, 0, font.width(spec.label, labelSize), labelSize),
+    font.encode(spec.label),
+  );
   const short = `SHA-256 ${spec.digest.slice(0, 12)}`;
-  const shortSize = fit(font, short, 44, 4.4);
-  c.text(FONT, shortSize, centredAt(0, -24.5, 0, font.width(short, shortSize), shortSize), font.encode(short));
+  const shortSize = fittedSize(font, short, 44, 4.4);
+  c.text(
+    FONT,
+    shortSize,
+    centredAt(0, -25.5, 0, font.width(short, shortSize), shortSize),
+    font.encode(short),
+  );
 
   // Bottom arc: the evidence ID read left to right, glyph tops towards the centre.
   const id = [...spec.evidenceId];
@@ -114,7 +130,13 @@ function clip(font: SealFont, text: string, width: number, size: number): string
 }
 
 /** Wraps the signers "name（role）" into at most `maxLines` lines. */
-function signerLines(font: SealFont, spec: ResolvedSealSpec, width: number, size: number, maxLines: number): string[] {
+function signerLines(
+  font: SealFont,
+  spec: ResolvedSealSpec,
+  width: number,
+  size: number,
+  maxLines: number,
+): string[] {
   const items = spec.signers.map((s) => `${s.name}（${roleLabel(s.role)}）`);
   if (items.length === 0) return ["—"];
   const lines: string[] = [];
@@ -150,7 +172,12 @@ export function panelArtwork(font: SealFont, spec: ResolvedSealSpec): string {
   drawQr(c, spec.verifyUrl, qx, qy, qrSide);
   c.Q();
 
-  c.q().gs("G0").strokeRgb(...SEAL_RED).lineWidth(0.8).rect(0.4, 0.4, W - 0.8, H - 0.8).stroke();
+  c.q()
+    .gs("G0")
+    .strokeRgb(...SEAL_RED)
+    .lineWidth(0.8)
+    .rect(0.4, 0.4, W - 0.8, H - 0.8)
+    .stroke();
   c.fillRgb(...INK);
   const cap = "扫码核验";
   const capSize = 6.2;
@@ -163,7 +190,7 @@ export function panelArtwork(font: SealFont, spec: ResolvedSealSpec): string {
   const valueW = W - SEAL_OVERLAP - x0 - labelW - 4;
   const rows: [string, string][] = [];
   rows.push(["证据编号", spec.evidenceId]);
-  rows.push(["文件摘要", `SHA-256 ${spec.digest.slice(0, 16)}…${spec.digest.slice(-8)}`]);
+  rows.push(["文件摘要", `SHA-256 ${spec.digest.slice(0, 12)}…${spec.digest.slice(-8)}`]);
   signerLines(font, spec, valueW, size, 3).forEach((l, i) => {
     rows.push([i === 0 ? "签署各方" : "", l]);
   });

@@ -25,9 +25,12 @@ function parseFont(data: Uint8Array): FkFont {
   try {
     f = fontkit.create(data as unknown as Buffer);
   } catch (cause) {
-    throw new ValidationError("INVALID_ARGUMENT", "seal font: not a readable OpenType/TrueType font", { cause });
+    throw new ValidationError("INVALID_ARGUMENT", "seal font: not a readable OpenType/TrueType font", {
+      cause,
+    });
   }
-  if (!("layout" in f)) throw new ValidationError("INVALID_ARGUMENT", "seal font: give one face, not a font collection (.ttc)");
+  if (!("layout" in f))
+    throw new ValidationError("INVALID_ARGUMENT", "seal font: give one face, not a font collection (.ttc)");
   const font = f;
   const createSubset = font.createSubset.bind(font);
   // pdf-lib 1.17 reads subsets through the fontkit 1 stream API.
@@ -105,6 +108,9 @@ export class SealFont {
 
   /** A short hex identity of the glyph set, for tests. */
   glyphSetId(): string {
-    return toHex(sha256(new TextEncoder().encode([...this.glyphIds].sort((a, b) => a - b).join(",")))).slice(0, 12);
+    return toHex(sha256(new TextEncoder().encode([...this.glyphIds].sort((a, b) => a - b).join(",")))).slice(
+      0,
+      12,
+    );
   }
 }

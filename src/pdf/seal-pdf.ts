@@ -7,10 +7,11 @@
  * content-derived IDs and subset tags, and RFC 6979 ECDSA in the bundled
  * signers, so the same input, options and clock give the same bytes.
  */
-import type { Clock } from "../core/clock.js";
-import { ValidationError } from "../core/errors.js";
-import { sha256 } from "../crypto/sha256.js";
+
 import { PDFDict, PDFName } from "pdf-lib";
+import type { Clock } from "../core/clock.js";
+import { AppError, ValidationError } from "../core/errors.js";
+import { sha256 } from "../crypto/sha256.js";
 import { embedProof } from "./embed-proof.js";
 import { loadSealFont } from "./font-file.js";
 import { IncrementalWriter } from "./incremental-writer.js";
@@ -55,23 +56,37 @@ function declareVersion(pdf: LoadedPdf): void {
 }
 
 export async function sealPdf(input: Uint8Array, o: SealPdfOptions): Promise<Uint8Array> {
-  if (!(o?.proofJson instanceof Uint8Array)) throw new ValidationError("INVALID_ARGUMENT", "proofJson: expected Uint8Array");
+  if (!(o?.proofJson instanceof Uint8Array))
+    throw new ValidationError("INVALID_ARGUMENT", "proofJson: expected Uint8Array");
   const now = o.clock.now();
   const spec = resolveSealSpec(o.seal, now);
   const pdf = await loadPdf(input, o.limits);
-  if (docMdpPermission(pdf) === 1) {
-    throw new ValidationError("PDF_LOCKED", "the PDF is certified with “no changes allowed” (DocMDP P=1); it cannot be sealed");
+  try {
+    if (docMdpPermission(pdf) === 1) {
+      throw new ValidationError(
+        "PDF_LOCKED",
+        "the PDF is certified with “no changes allowed” (DocMDP P=1); it cannot be sealed",
+      );
+    }
+    const writer = new IncrementalWriter(pdf);
+    await stampSeal(pdf, spec, o.font ?? loadSealFont());
+    const proof = embedProof(pdf, o.proofJson, now);
+    writeSealRecord(pdf.context, pdf.catalog, {
+      originalLength: input.length,
+      originalSha256: sha256(input),
+      proof,
+    });
+    declareVersion(pdf);
+    writer.commit();
+    return await signPdf(pdf, writer, {
+      signer: o.signer,
+      time: now,
+      reason: o.reason ?? `调解协议电子签章 ${spec.evidenceId}`,
+      ...(o.location ? { location: o.location } : {}),
+    });
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    // pdf-lib throws its own errors when a dictionary holds the wrong type (e.g. /Names is a number).
+    throw new ValidationError("CORRUPT", `damaged PDF: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   }
-  const writer = new IncrementalWriter(pdf);
-  await stampSeal(pdf, spec, o.font ?? loadSealFont());
-  const proof = embedProof(pdf, o.proofJson, now);
-  writeSealRecord(pdf.context, pdf.catalog, { originalLength: input.length, originalSha256: sha256(input), proof });
-  declareVersion(pdf);
-  writer.commit();
-  return signPdf(pdf, writer, {
-    signer: o.signer,
-    time: now,
-    reason: o.reason ?? `调解协议电子签章 ${spec.evidenceId}`,
-    ...(o.location ? { location: o.location } : {}),
-  });
 }

@@ -20,7 +20,11 @@ export interface SealRecord {
   proof?: PDFRef;
 }
 
-export function writeSealRecord(context: PDFContext, catalog: PDFDict, r: SealRecord & { proof: PDFRef }): void {
+export function writeSealRecord(
+  context: PDFContext,
+  catalog: PDFDict,
+  r: SealRecord & { proof: PDFRef },
+): void {
   catalog.set(
     PDFName.of(SEAL_RECORD_KEY),
     context.obj({
@@ -40,5 +44,9 @@ export function readSealRecord(context: PDFContext, catalog: PDFDict): SealRecor
   const h = d.lookupMaybe(PDFName.of("OriginalSHA256"), PDFHexString)?.asBytes();
   if (len === undefined || !Number.isSafeInteger(len) || len <= 0 || !h || h.length !== 32) return undefined;
   const proof = d.get(PDFName.of("Proof"));
-  return { originalLength: len, originalSha256: h, ...(proof && "objectNumber" in proof ? { proof: proof as PDFRef } : {}) };
+  return {
+    originalLength: len,
+    originalSha256: h,
+    ...(proof && "objectNumber" in proof ? { proof: proof as PDFRef } : {}),
+  };
 }

@@ -60,18 +60,35 @@ export function resolveSealSpec(spec: SealSpec, now: Date): ResolvedSealSpec {
   const label = spec.label === undefined ? "调解协议 电子签章" : text(spec.label, "label", 16);
   const evidenceId = text(spec.evidenceId, "evidenceId", 48);
   if (!/^[\x21-\x7e]+$/.test(evidenceId)) throw bad("evidenceId must be printable ASCII without spaces");
-  if (typeof spec.digest !== "string" || !/^[0-9a-f]{64}$/.test(spec.digest)) throw bad("digest must be 64 lowercase hex digits");
-  if (!Array.isArray(spec.signers) || spec.signers.length > 20) throw bad("signers must be an array of at most 20");
-  const signers = spec.signers.map((s, i) => ({ name: text(s?.name, `signers[${i}].name`, 32), role: text(s?.role, `signers[${i}].role`, 16) }));
+  if (typeof spec.digest !== "string" || !/^[0-9a-f]{64}$/.test(spec.digest))
+    throw bad("digest must be 64 lowercase hex digits");
+  if (!Array.isArray(spec.signers) || spec.signers.length > 20)
+    throw bad("signers must be an array of at most 20");
+  const signers = spec.signers.map((s, i) => ({
+    name: text(s?.name, `signers[${i}].name`, 32),
+    role: text(s?.role, `signers[${i}].role`, 16),
+  }));
   const verifyUrl = text(spec.verifyUrl, "verifyUrl", 512);
-  if (!/^https?:\/\/[\x21-\x7e]+$/.test(verifyUrl)) throw bad("verifyUrl must be an http(s) URL of printable ASCII");
+  if (!/^https?:\/\/[\x21-\x7e]+$/.test(verifyUrl))
+    throw bad("verifyUrl must be an http(s) URL of printable ASCII");
   const time = spec.time ?? now;
   if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw bad("time must be a valid Date");
   const pages = spec.pages ?? "last";
   if (pages !== "last" && pages !== "all-edge") throw bad('pages must be "last" or "all-edge"');
   const utcOffsetMinutes = spec.utcOffsetMinutes ?? 480;
-  if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60) throw bad("utcOffsetMinutes out of range");
-  return { centreName, label, evidenceId, digest: spec.digest, signers, time, verifyUrl, pages, utcOffsetMinutes };
+  if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60)
+    throw bad("utcOffsetMinutes out of range");
+  return {
+    centreName,
+    label,
+    evidenceId,
+    digest: spec.digest,
+    signers,
+    time,
+    verifyUrl,
+    pages,
+    utcOffsetMinutes,
+  };
 }
 
 /** "2026年11月26日 18:00 (UTC+8)" in the given offset. */

@@ -12,7 +12,14 @@ import { PDFArray, type PDFContext, PDFDict, PDFName, type PDFObject, PDFRef } f
 import { Content } from "./content-builder.js";
 import type { LoadedPdf } from "./load-pdf.js";
 import type { PageInfo } from "./page-tree.js";
-import { PANEL_HEIGHT, PANEL_WIDTH, panelArtwork, SEAL_OVERLAP, SEAL_RADIUS, sealArtwork } from "./seal-artwork.js";
+import {
+  PANEL_HEIGHT,
+  PANEL_WIDTH,
+  panelArtwork,
+  SEAL_OVERLAP,
+  SEAL_RADIUS,
+  sealArtwork,
+} from "./seal-artwork.js";
 import { SealFont } from "./seal-font.js";
 import type { ResolvedSealSpec } from "./seal-spec.js";
 
@@ -63,7 +70,11 @@ function copyDict(context: PDFContext, d: PDFDict | undefined): PDFDict {
 }
 
 /** Gives `page` its own Resources with our XObjects added under fresh names; returns the names. */
-function addXObjects(context: PDFContext, page: PDFDict, xobjects: Record<string, PDFRef>): Record<string, string> {
+function addXObjects(
+  context: PDFContext,
+  page: PDFDict,
+  xobjects: Record<string, PDFRef>,
+): Record<string, string> {
   const res = copyDict(context, effectiveResources(context, page));
   const xo = copyDict(context, context.lookupMaybe(res.get(PDFName.of("XObject")), PDFDict));
   const names: Record<string, string> = {};
@@ -94,7 +105,11 @@ function groupSizes(n: number): number[] {
   return Array.from({ length: groups }, (_, i) => base + (i < n % groups ? 1 : 0));
 }
 
-export async function stampSeal(pdf: LoadedPdf, spec: ResolvedSealSpec, fontBytes: Uint8Array): Promise<StampResult> {
+export async function stampSeal(
+  pdf: LoadedPdf,
+  spec: ResolvedSealSpec,
+  fontBytes: Uint8Array,
+): Promise<StampResult> {
   const { context } = pdf;
   const font = await SealFont.create(fontBytes);
   const fontRef = context.nextRef();
@@ -125,7 +140,10 @@ export async function stampSeal(pdf: LoadedPdf, spec: ResolvedSealSpec, fontByte
   const contentFor = (i: number) => {
     let c = draw.get(i);
     if (!c) {
-      c = new Content().Q().q().cm(...(frames[i] as ReturnType<typeof displayFrame>).matrix);
+      c = new Content()
+        .Q()
+        .q()
+        .cm(...(frames[i] as ReturnType<typeof displayFrame>).matrix);
       draw.set(i, c);
     }
     return c;
@@ -153,7 +171,12 @@ export async function stampSeal(pdf: LoadedPdf, spec: ResolvedSealSpec, fontByte
         const cx = W - w * (k + 1) + d / 2; // slice k of the seal lands on this page's right edge
         const cy = H / 2;
         const c = contentFor(i);
-        c.q().rect(W - w, cy - d / 2 - 2, w, d + 4).clip().cm(s, 0, 0, s, cx, cy).doXObject(xobjectsOf(i).NtrmSeal as string).Q();
+        c.q()
+          .rect(W - w, cy - d / 2 - 2, w, d + 4)
+          .clip()
+          .cm(s, 0, 0, s, cx, cy)
+          .doXObject(xobjectsOf(i).NtrmSeal as string)
+          .Q();
         result.edgePages.push(i);
       }
       first += g;

@@ -9,9 +9,8 @@
  * registered agreement, plus the embedded proof JSON. Malformed input gives
  * `valid: false` with reasons, never an exception. Portable code only.
  */
-import { PDFDict, PDFName, PDFNumber, PDFArray } from "pdf-lib";
 import { equalBytes, toHex } from "../core/bytes.js";
-import { AppError } from "../core/errors.js";
+import { AppError, ValidationError } from "../core/errors.js";
 import { createSha256, sha256 } from "../crypto/sha256.js";
 import { type CmsCheck, parseCms, verifyCms } from "./cms-verify.js";
 import { findProof } from "./embed-proof.js";
@@ -45,23 +44,26 @@ interface SignatureSpot {
   subFilter: string | undefined;
 }
 
-/** The signature dictionary whose /ByteRange reaches furthest: the last one applied. */
-function lastSignature(pdf: LoadedPdf): SignatureSpot | undefined {
-  let best: SignatureSpot | undefined;
-  let bestEnd = -1;
-  for (const [, obj] of pdf.context.enumerateIndirectObjects()) {
-    if (!(obj instanceof PDFDict)) continue;
-    const br = obj.lookupMaybe(PDFName.of("ByteRange"), PDFArray);
-    if (!br || !obj.has(PDFName.of("Contents"))) continue;
-    const nums = br.asArray().map((x) => (x instanceof PDFNumber ? x.asNumber() : Number.NaN));
-    if (nums.length !== 4 || nums.some((n) => !Number.isSafeInteger(n) || n < 0)) continue;
-    const end = (nums[2] as number) + (nums[3] as number);
-    if (end > bestEnd) {
-      bestEnd = end;
-      best = { byteRange: nums, subFilter: obj.lookupMaybe(PDFName.of("SubFilter"), PDFName)?.decodeText() };
-    }
-  }
-  return best;
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * The last /ByteRange in file order: the signature dictionary of the newest
+ * revision. Found by scanning bytes rather than through pdf-lib, so a file
+ * whose objects no longer parse still gets its signature checked.
+ */
+function lastSignature(bytes: Uint8Array): SignatureSpot | undefined {
+  const tail = latin1.decode(bytes.subarray(Math.max(0, bytes.length - 65536)));
+  const text = tail.includes("/ByteRange") ? tail : latin1.decode(bytes);
+  const at = text.lastIndexOf("/ByteRange");
+  if (at < 0) return undefined;
+  const m = /^\/ByteRange\s*\[\s*(\d{1,15})\s+(\d{1,15})\s+(\d{1,15})\s+(\d{1,15})\s*\]/.exec(
+    text.slice(at, at + 120),
+  );
+  if (!m) return undefined;
+  const objStart = text.lastIndexOf(" obj", at);
+  const dict = text.slice(Math.max(0, objStart), at + 200);
+  const sf = /\/SubFilter\s*\/([^\s/<>[\]()]+)/.exec(dict);
+  return { byteRange: m.slice(1).map(Number), subFilter: sf?.[1] };
 }
 
 function hexToBytes(b: Uint8Array, from: number, to: number): Uint8Array | undefined {
@@ -74,24 +76,33 @@ function hexToBytes(b: Uint8Array, from: number, to: number): Uint8Array | undef
   }
   if (digits.length % 2) digits.push(0);
   const out = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = ((digits[2 * i] as number) << 4) | (digits[2 * i + 1] as number);
+  for (let i = 0; i < out.length; i++)
+    out[i] = ((digits[2 * i] as number) << 4) | (digits[2 * i + 1] as number);
   return out;
 }
 
-export async function verifySealedPdf(bytes: Uint8Array, o: VerifySealedPdfOptions = {}): Promise<SealedPdfVerification> {
+export async function verifySealedPdf(
+  bytes: Uint8Array,
+  o: VerifySealedPdfOptions = {},
+): Promise<SealedPdfVerification> {
   const checks: SealedPdfCheck[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
   const result: SealedPdfVerification = { valid: false, checks };
-  let pdf: LoadedPdf;
+  if (!(bytes instanceof Uint8Array))
+    throw new ValidationError("INVALID_ARGUMENT", "pdf: expected Uint8Array");
+  let pdf: LoadedPdf | undefined;
   try {
     pdf = await loadPdf(bytes, o.limits);
     add("pdf-structure", true, `a readable PDF ${pdf.version} with ${pdf.pages.length} page(s)`);
   } catch (e) {
-    add("pdf-structure", false, e instanceof AppError ? `${e.code}: ${e.message}` : "the file cannot be read as a PDF");
-    return result;
+    add(
+      "pdf-structure",
+      false,
+      e instanceof AppError ? `${e.code}: ${e.message}` : "the file cannot be read as a PDF",
+    );
   }
 
-  const sig = lastSignature(pdf);
+  const sig = lastSignature(bytes);
   if (!sig) {
     add("signature-present", false, "the PDF has no signature: it was not sealed, or the seal was removed");
   } else {
@@ -132,19 +143,31 @@ export async function verifySealedPdf(bytes: Uint8Array, o: VerifySealedPdfOptio
             add(
               "expected-certificate",
               same,
-              same ? "signed with the expected service certificate" : `signed by ${v.certificate.subject}, not the expected certificate`,
+              same
+                ? "signed with the expected service certificate"
+                : `signed by ${v.certificate.subject}, not the expected certificate`,
             );
           }
         }
       } catch (e) {
-        add("cms-structure", false, `the signature value is not a readable CMS SignedData (${(e as Error).message})`);
+        add(
+          "cms-structure",
+          false,
+          `the signature value is not a readable CMS SignedData (${(e as Error).message})`,
+        );
       }
     } else if (whole) {
       add("cms-structure", false, "the /Contents of the signature is not a hex string");
     }
   }
 
-  const record = readSealRecord(pdf.context, pdf.catalog);
+  if (!pdf) return result;
+  let record: ReturnType<typeof readSealRecord>;
+  try {
+    record = readSealRecord(pdf.context, pdf.catalog);
+  } catch {
+    record = undefined; // a seal record of the wrong shape counts as none
+  }
   if (!record) {
     add("seal-record", false, "no Notarium seal record: the original document cannot be located");
   } else {
@@ -174,7 +197,13 @@ export async function verifySealedPdf(bytes: Uint8Array, o: VerifySealedPdfOptio
 
   try {
     const proof = findProof(pdf);
-    add("embedded-proof", !!proof, proof ? `notarium-proof.json (${proof.length} bytes) is embedded` : "no notarium-proof.json is embedded");
+    add(
+      "embedded-proof",
+      !!proof,
+      proof
+        ? `notarium-proof.json (${proof.length} bytes) is embedded`
+        : "no notarium-proof.json is embedded",
+    );
     if (proof) result.proofJson = proof;
   } catch (e) {
     add("embedded-proof", false, `the embedded proof cannot be read (${(e as Error).message})`);

@@ -3,7 +3,7 @@
  * fields CMS needs (issuer, serial, public key) and the subject for people.
  * Portable (no node:crypto), so it also runs in the browser verifier.
  */
-import { fromUtf8, toHex } from "../core/bytes.js";
+import { fromUtf8 } from "../core/bytes.js";
 import { ValidationError } from "../core/errors.js";
 import {
   DerError,
@@ -102,7 +102,12 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     const spki = derChildren(expectTag(fields[i++], TAG.SEQUENCE, "subjectPublicKeyInfo"));
     const alg = derChildren(expectTag(spki[0], TAG.SEQUENCE, "algorithm"));
     const [algOid, curveOid] = alg;
-    if (!algOid || !curveOid || decodeOid(algOid) !== OID.ecPublicKey || decodeOid(curveOid) !== OID.prime256v1) {
+    if (
+      !algOid ||
+      !curveOid ||
+      decodeOid(algOid) !== OID.ecPublicKey ||
+      decodeOid(curveOid) !== OID.prime256v1
+    ) {
       throw new DerError("the certificate key is not ECDSA P-256");
     }
     const bits = derContent(expectTag(spki[1], TAG.BIT_STRING, "subjectPublicKey"));
@@ -124,12 +129,12 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     };
   } catch (cause) {
     if (cause instanceof ValidationError) throw cause;
-    throw new ValidationError("MALFORMED_KEY", `not a usable P-256 X.509 certificate: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new ValidationError(
+      "MALFORMED_KEY",
+      `not a usable P-256 X.509 certificate: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
-}
-
-export function serialHex(cert: ParsedCertificate): string {
-  return toHex(derContent(parseDerExact(cert.serialDer, "serial")));
 }

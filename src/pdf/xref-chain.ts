@@ -8,7 +8,17 @@
  * appending an update whose /Prev leads there would hide the damage. Every
  * in-use entry must therefore point at its own "n g obj" header.
  */
-import { PDFDict, PDFName, PDFNumber, PDFObjectParser, PDFRawStream, PDFRef, decodePDFRawStream, PDFArray, type PDFContext } from "pdf-lib";
+import {
+  decodePDFRawStream,
+  PDFArray,
+  type PDFContext,
+  PDFDict,
+  PDFName,
+  PDFNumber,
+  PDFObjectParser,
+  PDFRawStream,
+  PDFRef,
+} from "pdf-lib";
 import { ValidationError } from "../core/errors.js";
 import type { Budget } from "./pdf-limits.js";
 
@@ -82,7 +92,10 @@ export function findStartXref(bytes: Uint8Array): number {
 }
 
 /** The "n g obj" header at `offset`, if any. */
-export function objectHeaderAt(bytes: Uint8Array, offset: number): { num: number; gen: number; end: number } | undefined {
+export function objectHeaderAt(
+  bytes: Uint8Array,
+  offset: number,
+): { num: number; gen: number; end: number } | undefined {
   const lx = new Lexer(bytes, offset);
   const num = lx.int();
   const gen = lx.int();
@@ -105,7 +118,8 @@ function readTable(bytes: Uint8Array, lx: Lexer, into: Map<number, XrefEntry>, b
       const gen = lx.int();
       lx.ws();
       const t = bytes[lx.p++];
-      if (off === undefined || gen === undefined || (t !== 0x6e && t !== 0x66)) throw corrupt("bad xref table entry");
+      if (off === undefined || gen === undefined || (t !== 0x6e && t !== 0x66))
+        throw corrupt("bad xref table entry");
       if (!into.has(start + i)) into.set(start + i, { type: t === 0x6e ? 1 : 0, field2: off, field3: gen });
       if ((i & 4095) === 4095) budget.check();
     }
@@ -149,11 +163,16 @@ function unpredict(data: Uint8Array, dict: PDFDict, context: PDFContext): Uint8A
   return out;
 }
 
-function readStreamSection(stream: PDFRawStream, context: PDFContext, into: Map<number, XrefEntry>, budget: Budget): void {
+function readStreamSection(
+  stream: PDFRawStream,
+  context: PDFContext,
+  into: Map<number, XrefEntry>,
+  budget: Budget,
+): void {
   const d = stream.dict;
   const W = d.lookupMaybe(PDFName.of("W"), PDFArray);
   const size = d.lookupMaybe(PDFName.of("Size"), PDFNumber)?.asNumber();
-  if (!W || W.size() !== 3 || size === undefined) throw corrupt("xref stream without /W or /Size");
+  if (W?.size() !== 3 || size === undefined) throw corrupt("xref stream without /W or /Size");
   const w = [0, 1, 2].map((i) => W.lookup(i, PDFNumber).asNumber());
   if (w.some((x) => x < 0 || x > 8)) throw corrupt("xref stream /W out of range");
   const index = d.lookupMaybe(PDFName.of("Index"), PDFArray);
@@ -178,7 +197,8 @@ function readStreamSection(stream: PDFRawStream, context: PDFContext, into: Map<
       const type = field(w[0] as number, 1);
       const f2 = field(w[1] as number, 0);
       const f3 = field(w[2] as number, 0);
-      if ((type === 0 || type === 1 || type === 2) && !into.has(first + i)) into.set(first + i, { type, field2: f2, field3: f3 });
+      if ((type === 0 || type === 1 || type === 2) && !into.has(first + i))
+        into.set(first + i, { type, field2: f2, field3: f3 });
       if ((i & 4095) === 4095) budget.check();
     }
   }
@@ -207,7 +227,8 @@ export function readXrefChain(bytes: Uint8Array, context: PDFContext, budget: Bu
       if (seen.has(offset)) throw corrupt("the /Prev chain of cross-reference sections loops");
       if (offset <= 0 || offset >= bytes.length) throw corrupt(`xref offset ${offset} is outside the file`);
       seen.add(offset);
-      if (++sections > 10_000) throw new ValidationError("PDF_TOO_COMPLEX", "more than 10000 cross-reference sections");
+      if (++sections > 10_000)
+        throw new ValidationError("PDF_TOO_COMPLEX", "more than 10000 cross-reference sections");
       budget.check();
       const lx = new Lexer(bytes, offset);
       let trailer: PDFDict;
@@ -247,7 +268,8 @@ export function readXrefChain(bytes: Uint8Array, context: PDFContext, budget: Bu
   for (const [num, e] of entries) {
     if (e.type !== 1 || num === 0) continue;
     const h = e.field2 > 0 && e.field2 < bytes.length ? objectHeaderAt(bytes, e.field2) : undefined;
-    if (!h || h.num !== num) throw corrupt(`the xref entry of object ${num} points to offset ${e.field2}, where that object is not`);
+    if (!h || h.num !== num)
+      throw corrupt(`the xref entry of object ${num} points to offset ${e.field2}, where that object is not`);
   }
   return { startxref, kind: newest.kind, trailer: newest.trailer, size, entries, sections };
 }
