@@ -1,5 +1,6 @@
 import type { Clock } from "../core/clock.js";
 import type { PdfTools, SealRequest } from "../service/cases/pdf-tools.js";
+import { drawEvidenceCertificate } from "./evidence-certificate.js";
 import { loadSealFont } from "./font-file.js";
 import { inspectPdf } from "./inspect-pdf.js";
 import type { PdfSigner } from "./pdf-signer.js";
@@ -16,6 +17,9 @@ export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; c
     seal(input: Uint8Array, r: SealRequest) {
       const { proofJson, ...seal } = r;
       return sealPdf(input, { seal, proofJson, signer: o.signer, clock: o.clock, font: loadSealFont() });
+    },
+    drawCertificate(facts) {
+      return drawEvidenceCertificate(facts, loadSealFont("Regular"), o.clock);
     },
     verifySealed(bytes) {
       return verifySealedPdf(bytes, { certificatePem: o.certificatePem });

@@ -62,6 +62,9 @@ function parseFont(data: Uint8Array): FkFont {
 
 const adapter = { create: (data: Uint8Array) => parseFont(data) };
 
+/** The fontkit 2 adapter for `PDFDocument.registerFontkit`, for documents drawn from scratch with the CJK face. */
+export const fontkitAdapter = adapter as never;
+
 /** A subset font being filled by the seal drawing; embed once at the end. */
 export class SealFont {
   private readonly glyphIds = new Set<number>();

@@ -1,6 +1,8 @@
 /** What sealing needs from a PDF implementation (src/pdf provides it; injected so service code stays PDF-library-free). */
 export interface SealRequest {
   centreName: string;
+  /** Words under the star; default 调解协议 电子签章. */
+  label?: string;
   evidenceId: string;
   digest: string;
   signers: { name: string; role: string }[];
@@ -15,6 +17,8 @@ export interface PdfTools {
   /** Stamps, embeds the proof and signs, as incremental updates: the input stays a prefix. */
   seal(input: Uint8Array, request: SealRequest): Promise<Uint8Array>;
   verifySealed(bytes: Uint8Array): Promise<import("../../esign/sealed-agreement.js").SealedPdfFacts>;
+  /** Draws an unsealed verification certificate (存证证书) page. */
+  drawCertificate(facts: import("../evidence-certificate.js").EvidenceCertificateFacts): Promise<Uint8Array>;
   /** The service's PDF signing certificate (PEM), published at /api/v1/log/keys. */
   certificatePem: string;
 }
