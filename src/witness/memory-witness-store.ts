@@ -1,0 +1,58 @@
+import {
+  MISBEHAVIOUR_PAGE,
+  type MisbehaviourDetails,
+  type MisbehaviourReason,
+  type MisbehaviourRecord,
+  type WitnessState,
+  type WitnessStore,
+} from "./witness-store.js";
+
+/**
+ * In-memory witness state for tests and benchmarks. Compare-and-swap is
+ * atomic because nothing awaits between the comparison and the write.
+ */
+export class MemoryWitnessStore implements WitnessStore {
+  private readonly states = new Map<string, WitnessState>();
+  private readonly evidence = new Map<string, MisbehaviourRecord>();
+
+  async open(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  async get(origin: string): Promise<WitnessState | undefined> {
+    const s = this.states.get(origin);
+    return s && { ...s, root: s.root.slice() };
+  }
+
+  async compareAndSwap(
+    origin: string,
+    expectedSize: number | undefined,
+    newSize: number,
+    newRoot: Uint8Array,
+    note?: string,
+  ): Promise<boolean> {
+    if (this.states.get(origin)?.size !== expectedSize) return false;
+    this.states.set(origin, {
+      size: newSize,
+      root: newRoot.slice(),
+      ...(note === undefined ? {} : { note }),
+    });
+    return true;
+  }
+
+  async recordMisbehaviour(
+    origin: string,
+    note: string,
+    reason: MisbehaviourReason,
+    details: MisbehaviourDetails,
+  ): Promise<void> {
+    const key = `${origin}\n${reason}\n${note}`;
+    if (!this.evidence.has(key)) this.evidence.set(key, { origin, reason, note, ...details });
+  }
+
+  async listMisbehaviour(limit = MISBEHAVIOUR_PAGE): Promise<MisbehaviourRecord[]> {
+    // Map iteration is insertion order, i.e. oldest first.
+    return [...this.evidence.values()]
+      .slice(0, Math.max(0, Math.min(limit, MISBEHAVIOUR_PAGE)))
+      .map((r) => ({ ...r }));
+  }
+}
