@@ -24,6 +24,8 @@ export interface LedgerOptions {
   store: LedgerStore;
   key: LogKey;
   clock: Clock;
+  /** Called after each block is durable and its checkpoint published (e.g. to ask witnesses to cosign). */
+  onBlock?: (checkpoint: StoredCheckpoint) => void;
   /** Most entries in one block (one synced write, one signature). */
   maxBatch?: number;
   /** Most entries waiting for a block before append() answers OVERLOADED. */
@@ -66,6 +68,7 @@ export class Ledger {
   private readonly clock: Clock;
   private readonly maxBatch: number;
   private readonly maxQueue: number;
+  private readonly onBlock: ((checkpoint: StoredCheckpoint) => void) | undefined;
   private range: CompactRange;
   private prev: string;
   private lastTime: number;
@@ -90,6 +93,7 @@ export class Ledger {
     this.clock = o.clock;
     this.maxBatch = o.maxBatch ?? 4096;
     this.maxQueue = o.maxQueue ?? 65_536;
+    this.onBlock = o.onBlock;
     this.range = range;
     this.prev = prev;
     this.head = head;
@@ -344,6 +348,11 @@ export class Ledger {
     this.head = checkpoint;
     this.blockSizes.push(checkpoint.size);
     this.lastTime = time.getTime();
+    try {
+      this.onBlock?.(checkpoint);
+    } catch {
+      // a listener's failure must never affect the append path
+    }
     for (const a of accepted) {
       for (const d of a.done) d.block = checkpoint;
       a.p.resolve(a.p.single ? (a.done[0] as Appended) : a.done);

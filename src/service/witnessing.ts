@@ -1,0 +1,116 @@
+import type { Ledger } from "../ledger/ledger.js";
+import type { StoredCheckpoint } from "../ledger/ledger-store.js";
+
+/** What the log needs from a witness coordinator (src/witness WitnessCoordinator is one). */
+export interface CheckpointWitness {
+  witness(
+    note: string,
+  ): Promise<{ note: string; cosigned: string[]; quorum: boolean; results: WitnessOutcomeReport[] }>;
+}
+
+export interface WitnessOutcomeReport {
+  witness: string;
+  url: string;
+  outcome: string;
+  conflict: boolean;
+  httpStatus?: number;
+  detail?: string;
+  elapsedMs: number;
+}
+
+/** A checkpoint with the witness cosignatures it collected. */
+export interface WitnessedCheckpoint extends StoredCheckpoint {
+  cosigned: string[];
+  quorum: boolean;
+}
+
+const META_LATEST = "witnessed";
+const META_QUORUM = "witnessed-quorum";
+
+/**
+ * Keeps the log's checkpoints cosigned by the court witnesses of the policy.
+ * After every block (never on the deposit path) the coordinator asks each
+ * witness; the newest cosigned checkpoint, and the newest one meeting the
+ * quorum, are persisted so receipts and /log/checkpoint survive restarts.
+ */
+export class Witnessing {
+  private latestCosigned: WitnessedCheckpoint | undefined;
+  private latestQuorum: WitnessedCheckpoint | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  private constructor(
+    private readonly ledger: Ledger,
+    private readonly witness: CheckpointWitness | undefined,
+    private readonly report: (r: {
+      blockHeight: number;
+      results: WitnessOutcomeReport[];
+      quorum: boolean;
+    }) => void,
+  ) {}
+
+  static async open(
+    ledger: Ledger,
+    witness: CheckpointWitness | undefined,
+    report: (r: { blockHeight: number; results: WitnessOutcomeReport[]; quorum: boolean }) => void = () => {},
+  ): Promise<Witnessing> {
+    const w = new Witnessing(ledger, witness, report);
+    const load = async (name: string) => {
+      const v = await ledger.storage.getMeta(name);
+      return v ? (JSON.parse(v) as WitnessedCheckpoint) : undefined;
+    };
+    w.latestCosigned = await load(META_LATEST);
+    w.latestQuorum = await load(META_QUORUM);
+    // Resynchronise the witnesses with the current head at start-up.
+    if (witness) w.onBlock(ledger.latest());
+    return w;
+  }
+
+  get enabled(): boolean {
+    return this.witness !== undefined;
+  }
+
+  /** Ledger onBlock hook: ask the witnesses, in the background. */
+  onBlock(cp: StoredCheckpoint): void {
+    if (!this.witness) return;
+    const p = this.witness
+      .witness(cp.note)
+      .then(async (round) => {
+        this.report({ blockHeight: cp.blockHeight, results: round.results, quorum: round.quorum });
+        if (round.cosigned.length === 0) return;
+        const w: WitnessedCheckpoint = {
+          ...cp,
+          note: round.note,
+          cosigned: round.cosigned,
+          quorum: round.quorum,
+        };
+        if (!this.latestCosigned || w.size >= this.latestCosigned.size) {
+          this.latestCosigned = w;
+          await this.ledger.storage.putMeta(META_LATEST, JSON.stringify(w));
+        }
+        if (w.quorum && (!this.latestQuorum || w.size >= this.latestQuorum.size)) {
+          this.latestQuorum = w;
+          await this.ledger.storage.putMeta(META_QUORUM, JSON.stringify(w));
+        }
+      })
+      .catch(() => undefined);
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** The checkpoint to publish: the newest one, with its cosignatures once they arrived. */
+  checkpoint(): StoredCheckpoint {
+    const head = this.ledger.latest();
+    return this.latestCosigned && this.latestCosigned.size === head.size ? this.latestCosigned : head;
+  }
+
+  /** The checkpoint a proof of `index` should use: the newest meeting the quorum that covers it, else the newest. */
+  checkpointFor(index: number): StoredCheckpoint {
+    if (this.latestQuorum && this.latestQuorum.size > index) return this.latestQuorum;
+    return this.checkpoint();
+  }
+
+  /** Waits for rounds in progress (shutdown). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+}
