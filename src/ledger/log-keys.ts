@@ -15,6 +15,8 @@ export interface LogKey {
   /** The note verifier key string, `name+keyid+base64(0x01||pub)`. */
   readonly verifierKey: string;
   signCheckpoint(cp: CheckpointBody): string;
+  /** Ed25519 signature by the log key over `data` (docking answers, DESIGN §5); hex. */
+  signBytes(data: Uint8Array): string;
   /** Verifies the log's signature; throws VerificationError if it does not verify. */
   openCheckpoint(note: string): CheckpointBody;
 }

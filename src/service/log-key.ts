@@ -1,3 +1,4 @@
+import { toHex } from "../core/bytes.js";
 import { openCheckpoint, signCheckpoint } from "../crypto/checkpoint.js";
 import { createSigner, createVerifier, formatVerifierKey, parseSignerKey } from "../crypto/note-keys.js";
 import type { CheckpointBody, LogKey } from "../ledger/log-keys.js";
@@ -12,6 +13,7 @@ export function createLogKey(secret: string): LogKey {
     origin: name,
     verifierKey,
     signCheckpoint: (cp: CheckpointBody) => signCheckpoint(cp, signer),
+    signBytes: (data: Uint8Array) => toHex(signer.sign(data)),
     openCheckpoint: (note: string) => openCheckpoint(note, verifier, name).checkpoint,
   };
 }

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { utf8 } from "../core/bytes.js";
+import { canonicalJson } from "../core/canonical-json.js";
+import type { Clock } from "../core/clock.js";
+import { isAppError, ValidationError } from "../core/errors.js";
+import type { Ledger } from "../ledger/ledger.js";
+import type { StoredCheckpoint } from "../ledger/ledger-store.js";
+import type { Receipt } from "../ledger/receipt.js";
+import { findByDigest, findEvidence } from "./find-evidence.js";
+import { receiptForIndex } from "./receipts.js";
+
+export const MAX_DOCKING_ITEMS = 1000;
+
+export const dockingInput = z
+  .object({
+    items: z
+      .array(
+        z.union([
+          z
+            .object({
+              sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex characters"),
+            })
+            .strict(),
+          z.object({ evidenceId: z.string().min(1).max(40) }).strict(),
+        ]),
+      )
+      .min(1)
+      .max(MAX_DOCKING_ITEMS),
+  })
+  .strict();
+
+export interface DockingResult {
+  valid: boolean;
+  sha256?: string;
+  evidenceId?: string;
+  index?: number;
+  txHash?: string;
+  blockHeight?: number;
+  recordedAt?: string;
+  tlogProof?: string;
+  reason?: string;
+}
+
+export interface DockingAnswer {
+  results: DockingResult[];
+  answeredAt: string;
+  /** Hex Ed25519 signature by the log key over the JCS of this object without `signature`. */
+  signature: string;
+}
+
+/**
+ * Batch check for a court system (DESIGN §5): each item by digest or
+ * evidence ID, answered with the receipt fields and a .tlog-proof, and the
+ * whole answer signed by the log key so the court can keep it and re-check
+ * it later. Unknown items are answered `valid: false` with a reason.
+ */
+export async function dockingVerify(
+  ledger: Ledger,
+  input: unknown,
+  deps: { clock: Clock; checkpointFor?: (index: number) => StoredCheckpoint },
+): Promise<DockingAnswer> {
+  const r = dockingInput.safeParse(input);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    const tooMany = i?.code === "too_big" && i.path.length === 1;
+    throw new ValidationError(
+      "INVALID_ARGUMENT",
+      `${i?.path.join(".") || "body"}: ${i?.message}${tooMany ? ` (at most ${MAX_DOCKING_ITEMS} items per call)` : ""}`,
+    );
+  }
+  const one = async (item: { sha256: string } | { evidenceId: string }): Promise<DockingResult> => {
+    const asked = "sha256" in item ? { sha256: item.sha256 } : { evidenceId: item.evidenceId };
+    try {
+      let receipt: Receipt;
+      if ("sha256" in item) {
+        const [index] = await findByDigest(ledger, item.sha256, 1);
+        if (index === undefined)
+          return { valid: false, ...asked, reason: "no entry records this SHA-256 digest" };
+        receipt = await receiptForIndex(ledger, index, deps.checkpointFor?.(index));
+      } else {
+        receipt = await findEvidence(ledger, item.evidenceId);
+        if (deps.checkpointFor)
+          receipt = await receiptForIndex(ledger, receipt.index, deps.checkpointFor(receipt.index));
+      }
+      return {
+        valid: true,
+        ...asked,
+        evidenceId: receipt.evidenceId,
+        index: receipt.index,
+        txHash: receipt.txHash,
+        blockHeight: receipt.blockHeight,
+        recordedAt: receipt.recordedAt,
+        tlogProof: receipt.tlogProof,
+      };
+    } catch (e) {
+      if (isAppError(e) && (e.code === "EVIDENCE_NOT_FOUND" || e.code === "INVALID_ARGUMENT")) {
+        return { valid: false, ...asked, reason: e.message };
+      }
+      throw e;
+    }
+  };
+  const results: DockingResult[] = [];
+  const items = r.data.items;
+  for (let i = 0; i < items.length; i += 64)
+    results.push(...(await Promise.all(items.slice(i, i + 64).map(one))));
+  const unsigned = { results, answeredAt: deps.clock.now().toISOString() };
+  return { ...unsigned, signature: ledger.key.signBytes(utf8(canonicalJson(unsigned))) };
+}
