@@ -1,4 +1,4 @@
-// HTTP API benchmarks (issue 3): a real server on 127.0.0.1 over LevelDB in a temp dir, driven by a
+// HTTP API benchmarks (issues 3 and 4): a real server on 127.0.0.1 over LevelDB in a temp dir, driven by a
 // small keep-alive load generator in a worker thread (so the client does not share the server's event
 // loop). Every loop is bounded by a fixed duration or count. Imports the compiled code from dist/.
 import { execFileSync } from "node:child_process";
@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { pino } from "pino";
+import { openCaseStack } from "../dist/cli/open-cases.js";
 import { secureRandomBytes, systemClock } from "../dist/core/clock.js";
 import { generateSignerKey } from "../dist/crypto/note-keys.js";
 import { startHttpService } from "../dist/http/http-service.js";
@@ -17,6 +18,14 @@ import { createLogKey } from "../dist/service/log-key.js";
 import { createToken, TokenAuthenticator } from "../dist/service/tokens.js";
 import { LevelLedgerStore } from "../dist/storage/level-store.js";
 import { TokenFile } from "../dist/storage/token-file.js";
+import {
+  checkPackage,
+  nativeVerifications,
+  openCases,
+  signatureRequests,
+  signedCasePackage,
+} from "./case-fixtures.mjs";
+import { median } from "./lib.mjs";
 
 const CONNECTIONS = 64;
 
@@ -25,6 +34,8 @@ const CONNECTIONS = 64;
  * - closed: `connections` loops, each sends its next request when the last is answered, for `seconds`;
  * - open: one request every 1000/rate ms for `seconds`, latency measured from the scheduled time
  *   (so a stalled server cannot hide its queueing: no coordinated omission);
+ * - list: each of `requests` ({path, body}) sent once over `connections` connections, for requests that
+ *   can succeed only once (signatures);
  * - upload: one multipart POST streaming a file from disk.
  */
 const WORKER = `
@@ -44,11 +55,13 @@ function body() {
   return undefined;
 }
 function once() {
+  return send(w.path, body());
+}
+function send(path, b) {
   return new Promise((resolve) => {
-    const b = body();
     const headers = { ...(w.token ? { authorization: "Bearer " + w.token } : {}) };
     if (b !== undefined) { headers["content-type"] = "application/json"; headers["content-length"] = Buffer.byteLength(b); }
-    const req = http.request({ host: "127.0.0.1", port: w.port, path: w.path, method: w.method, agent, headers }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port: w.port, path, method: w.method, agent, headers }, (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode));
     });
@@ -92,6 +105,22 @@ async function open() {
   await Promise.all(inflight);
   return { n: total, seconds: w.seconds, lat, status };
 }
+async function list() {
+  const t0 = performance.now();
+  const lat = [];
+  const status = {};
+  let next = 0;
+  await Promise.all(Array.from({ length: w.connections }, async () => {
+    while (next < w.requests.length) {
+      const r = w.requests[next++];
+      const t = performance.now();
+      const s = await send(r.path, r.body);
+      lat.push(performance.now() - t);
+      status[s] = (status[s] ?? 0) + 1;
+    }
+  }));
+  return { n: w.requests.length, seconds: (performance.now() - t0) / 1000, lat, status };
+}
 function upload() {
   return new Promise((resolve) => {
     const boundary = "----notarium-bench-7d2k1m";
@@ -113,7 +142,7 @@ function upload() {
     rs.on("end", () => req.end(tail));
   });
 }
-(w.mode === "closed" ? closed() : w.mode === "open" ? open() : upload()).then((r) => { agent.destroy(); parentPort.postMessage(r); });
+({ closed, open, list, upload })[w.mode]().then((r) => { agent.destroy(); parentPort.postMessage(r); });
 `;
 
 function load(workerData) {
@@ -140,6 +169,12 @@ async function startService(dir) {
   await store.open();
   const key = createLogKey(generateSignerKey("bench.notarium.invalid/log", secureRandomBytes));
   const ledger = await Ledger.open({ store, key, clock: systemClock });
+  const cases = await openCaseStack(dir, {
+    ledger,
+    clock: systemClock,
+    randomBytes: secureRandomBytes,
+    publicUrl: "",
+  });
   const tokenFile = new TokenFile(join(dir, "tokens.json"));
   const { token } = await createToken(
     tokenFile,
@@ -155,10 +190,12 @@ async function startService(dir) {
       randomBytes: secureRandomBytes,
       // The public rate limiter stays in the request path (its cost is measured), with a budget no run reaches.
       options: { ...DEFAULT_HTTP_OPTIONS, rateLimit: { windowMs: 60_000, limit: 1e9 } },
+      cases: cases.services,
     },
     { port: 0, host: "127.0.0.1" },
   );
-  return { service, store, ledger, token, port: service.port };
+  cases.services.publicUrl = service.url;
+  return { service, store, ledger, key, cases, token, port: service.port };
 }
 
 /** Writes `bytes` of incompressible data (a random 1 MiB block repeated with a counter) for the upload run. */
@@ -176,7 +213,9 @@ export async function run({ log = () => {}, quick = false } = {}) {
   const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 2 : 5));
   const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES ?? (quick ? 256 : 1024) * 1024 ** 2);
   const dir = mkdtempSync(join(tmpdir(), "notarium-bench-http-"));
-  const { service, store, token, port } = await startService(dir);
+  const SIGNATURE_CASES = Number(process.env.BENCH_SIGNATURE_CASES ?? (quick ? 300 : 1000));
+  const PACKAGE_RUNS = quick ? 21 : 101;
+  const { service, store, key, cases, token, port } = await startService(dir);
   const rows = [];
   try {
     const base = { port, connections: CONNECTIONS };
@@ -191,19 +230,38 @@ export async function run({ log = () => {}, quick = false } = {}) {
       method: "POST",
       path: "/api/v1/verify",
     };
+    // Signatures: many parties in many cases, keys and signatures made beforehand by node:crypto
+    // (fixtures, not timed), each submitted once by the mediator for its party, in slices
+    // interleaved with the deposit rounds below so both see the same machine.
+    log(`signatures: opening ${SIGNATURE_CASES} cases of 10 parties (not timed)`);
+    const signing = await openCases(cases.services, SIGNATURE_CASES, 10);
+    const requests = signatureRequests(signing, `${new Date().toISOString().slice(0, 19)}Z`);
+    const slice = Math.ceil(requests.length / (SECONDS + 1));
+
     log("warm-up");
     await load({ ...base, ...health, seconds: 1 });
     await load({ ...base, ...deposit, seconds: 1, seqStart: 1e12 });
     await load({ ...base, ...verify, seconds: 1 });
+    const signature = (round) => ({
+      ...base,
+      mode: "list",
+      method: "POST",
+      token,
+      requests: requests.slice(round * slice, (round + 1) * slice),
+    });
+    await load(signature(SECONDS));
 
     // Baseline and contenders run interleaved in 1 s rounds, so drift in the machine's load (other
     // processes, GC, disk) falls on all of them alike; each gets SECONDS seconds in total.
-    log(`healthz, deposits and verify interleaved, ${CONNECTIONS} connections, ${SECONDS} x 1 s each`);
-    const total = { health: [], deposit: [], verify: [] };
+    log(
+      `healthz, deposits, verify and signatures interleaved, ${CONNECTIONS} connections, ${SECONDS} rounds`,
+    );
+    const total = { health: [], deposit: [], verify: [], signature: [] };
     for (let round = 0; round < SECONDS; round++) {
       total.health.push(await load({ ...base, ...health, seconds: 1 }));
       total.deposit.push(await load({ ...base, ...deposit, seconds: 1, seqStart: 1.5e12 + round * 1e9 }));
       total.verify.push(await load({ ...base, ...verify, seconds: 1 }));
+      total.signature.push(await load(signature(round)));
     }
     const merged = (rs) => ({
       n: rs.reduce((a, r) => a + r.n, 0),
@@ -213,6 +271,7 @@ export async function run({ log = () => {}, quick = false } = {}) {
     for (const [k, status] of [
       ["deposit", 201],
       ["verify", 200],
+      ["signature", 201],
     ]) {
       const bad = total[k].find((r) => !ok(r, status));
       if (bad) throw new Error(`${k} failed: ${JSON.stringify(bad.status)}`);
@@ -220,6 +279,7 @@ export async function run({ log = () => {}, quick = false } = {}) {
     const healthRps = rps(merged(total.health));
     const depositRps = rps(merged(total.deposit));
     const verifyRps = rps(merged(total.verify));
+    const signatureRps = rps(merged(total.signature));
     rows.push({
       name: `POST /api/v1/evidence (1 digest, ${CONNECTIONS} conns)`,
       value: depositRps,
@@ -239,6 +299,44 @@ export async function run({ log = () => {}, quick = false } = {}) {
       ratio: verifyRps / healthRps,
       target: ">= 80%",
       pass: verifyRps / healthRps >= 0.8,
+    });
+
+    rows.push({
+      name: `POST /api/v1/cases/:id/signatures (${fmt(SIGNATURE_CASES)} cases x 10 parties, ${CONNECTIONS} conns)`,
+      value: signatureRps,
+      unit: "req/s",
+      baselineName: "single-digest deposits, same rounds",
+      baselineValue: depositRps,
+      ratio: signatureRps / depositRps,
+      target: ">= 50%",
+      pass: signatureRps / depositRps >= 0.5,
+    });
+
+    log(`a 20-party case package, verified offline ${PACKAGE_RUNS} times`);
+    const { pkg, document } = await signedCasePackage(
+      cases.services,
+      20,
+      `${new Date().toISOString().slice(0, 19)}Z`,
+    );
+    const native = nativeVerifications(pkg, key.verifierKey);
+    const times = { pkg: [], native: [] };
+    for (let i = 0; i < PACKAGE_RUNS; i++) {
+      let t = performance.now();
+      checkPackage(pkg, key.verifierKey, document);
+      times.pkg.push(performance.now() - t);
+      t = performance.now();
+      native();
+      times.native.push(performance.now() - t);
+    }
+    rows.push({
+      name: "verifyCasePackage, 20 parties (21 entries), offline",
+      value: median(times.pkg),
+      unit: "ms",
+      baselineName: "its 41 Ed25519 verifications alone, node:crypto",
+      baselineValue: median(times.native),
+      ratio: median(times.pkg) / median(times.native),
+      target: "< 50 ms",
+      pass: median(times.pkg) < 50,
     });
 
     log("receipt latency at 1,000 deposits/s");
@@ -331,6 +429,7 @@ export async function run({ log = () => {}, quick = false } = {}) {
     rmSync(file, { force: true });
   } finally {
     await service.stop();
+    await cases.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,10 +1,14 @@
 import { Command, CommanderError, Option } from "commander";
 import { secureRandomBytes, systemClock } from "../core/clock.js";
 import { registerAudit } from "./commands/audit.js";
+import { registerCase } from "./commands/case.js";
 import { registerDeposit } from "./commands/deposit.js";
+import { registerIdentity } from "./commands/identity.js";
 import { registerKeyAndCheckpoint } from "./commands/key.js";
+import { registerKeygen } from "./commands/keygen.js";
 import { registerProve } from "./commands/prove.js";
 import { registerServe } from "./commands/serve.js";
+import { registerSign } from "./commands/sign.js";
 import { registerToken } from "./commands/token.js";
 import { registerVerify } from "./commands/verify.js";
 import { type Config, parseConfig } from "./config.js";
@@ -34,9 +38,10 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
       ).env("NOTARIUM_SERVER"),
     )
     .addOption(
-      new Option("--token <token>", "API token for --server (mediator or admin to deposit)").env(
-        "NOTARIUM_TOKEN",
-      ),
+      new Option(
+        "--token <token>",
+        "API token for --server (mediator or admin to deposit and manage cases)",
+      ).env("NOTARIUM_TOKEN"),
     )
     .showHelpAfterError("(run notarium --help for usage)")
     .exitOverride()
@@ -62,6 +67,10 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
   registerKeyAndCheckpoint(program, ctx);
   registerProve(program, ctx);
   registerToken(program, ctx);
+  registerCase(program, ctx);
+  registerIdentity(program, ctx);
+  registerKeygen(program, ctx);
+  registerSign(program, ctx);
   return program;
 }
 

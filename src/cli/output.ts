@@ -30,6 +30,16 @@ const USAGE_CODES = new Set<ErrorCode>([
   "KEY_FILE_UNREADABLE",
   "KEY_FILE_MALFORMED",
   "KEY_FILE_PERMISSIONS",
+  // cases and signatures: input the user must fix
+  "INVALID_TIME",
+  "INVALID_PUBLIC_KEY",
+  "INVALID_SIGNATURE_ENCODING",
+  "DUPLICATE_PARTY",
+  "WEBHOOK_INVALID",
+  "EMPTY",
+  "NOT_PDF",
+  "KEY_MISMATCH",
+  "PACKAGE_INVALID",
 ]);
 
 /** Maps an error to an exit status: bad input 2, failed checks and missing things 1. */

@@ -34,6 +34,21 @@ export interface ConsistencyProofJson {
   proof: string[];
 }
 
+/** What an invited party sees (GET /api/v1/invitations/:token). */
+export interface RemoteInvitation {
+  caseId: string;
+  caseNumber: string;
+  title: string;
+  signer: string;
+  role: string;
+  publicKey?: string;
+  document?: string;
+  signed: boolean;
+  nextSigner?: string;
+}
+
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+
 /** Items per batch call: well under the server's default limit and its 1 MiB JSON body cap. */
 export const REMOTE_BATCH = 1000;
 const RETRIES_WHEN_BUSY = 3;
@@ -91,6 +106,40 @@ export class RemoteClient {
     return (await this.json<{ receipts: Receipt[] }>("POST", "/api/v1/evidence/batch", { items })).receipts;
   }
 
+  /** Crypto-shredding of a party's identity data (mediator or admin token). */
+  eraseIdentity(caseId: string, signer: string): Promise<{ erased: boolean }> {
+    this.requireToken("erasing identity data");
+    return this.json("DELETE", `/api/v1/cases/${seg(caseId)}/parties/${seg(signer)}/identity`);
+  }
+
+  /** A case's evidence package (mediator, court or admin token), as sent: check it with verifyCasePackage. */
+  casePackage(caseId: string): Promise<unknown> {
+    this.requireToken("reading a case package");
+    return this.json("GET", `/api/v1/cases/${seg(caseId)}/package`);
+  }
+
+  // A party's calls, with its invitation token (in the path, and as the bearer to sign).
+
+  invitation(token: string): Promise<RemoteInvitation> {
+    return this.json("GET", `/api/v1/invitations/${seg(token)}`);
+  }
+
+  async invitationAgreement(token: string): Promise<Uint8Array> {
+    const res = await this.send("GET", `/api/v1/invitations/${seg(token)}/agreement.pdf`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  bindKey(token: string, publicKey: string): Promise<{ caseId: string; signer: string; publicKey: string }> {
+    return this.json("PUT", `/api/v1/invitations/${seg(token)}/key`, { publicKey });
+  }
+
+  submitSignature(
+    caseId: string,
+    body: { signer: string; time: string; signature: string; document?: string; role?: string },
+  ): Promise<Receipt> {
+    return this.json("POST", `/api/v1/cases/${seg(caseId)}/signatures`, body);
+  }
+
   proveInclusion(index: number, size?: number): Promise<InclusionProofJson> {
     return this.json(
       "GET",
@@ -102,7 +151,15 @@ export class RemoteClient {
     return this.json("GET", `/api/v1/log/proof/consistency?from=${from}&to=${to}`);
   }
 
-  private async json<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  private requireToken(what: string): void {
+    if (!this.token)
+      throw new CliExit(
+        EXIT.usage,
+        `notarium: ${what} on a server needs a token: --token T or NOTARIUM_TOKEN`,
+      );
+  }
+
+  private async json<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const res = await this.send(method, path, body);
     return (await res.json()) as T;
   }
@@ -111,7 +168,7 @@ export class RemoteClient {
     return (await this.send("GET", path)).text();
   }
 
-  private async send(method: "GET" | "POST", path: string, body?: unknown): Promise<Response> {
+  private async send(method: Method, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json, text/plain" };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
@@ -156,3 +213,6 @@ export class RemoteClient {
     return new CliExit(EXIT.usage, `notarium: ${this.baseUrl} refused: ${message} [${code}]`);
   }
 }
+
+/** A path segment from user input, percent-encoded so it cannot change the route. */
+const seg = (s: string) => encodeURIComponent(s);

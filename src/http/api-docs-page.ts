@@ -89,7 +89,7 @@ export function renderApiDocsPage(doc: OpenApiDocument): string {
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 code,pre{font:13px ui-monospace,monospace}pre{background:#f5f5f5;padding:.5rem;overflow:auto;max-height:24rem}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-section{border-top:1px solid #ccc;margin-top:1.5rem}.m{color:#fff;padding:0 .4rem;border-radius:3px}.get{background:#2a7}.post{background:#27c}
+section{border-top:1px solid #ccc;margin-top:1.5rem}.m{color:#fff;padding:0 .4rem;border-radius:3px}.get{background:#2a7}.post{background:#27c}.put{background:#c72}.delete{background:#c33}
 </style></head><body>
 <h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1>
 ${prose(doc.info.description)}

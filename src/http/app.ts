@@ -6,9 +6,11 @@ import { mountOperations } from "./mount.js";
 import type { AnyOperation } from "./operation.js";
 import { publicRateLimit } from "./rate-limit.js";
 import { requestLog } from "./request-log.js";
+import { caseOperations } from "./routes/cases.js";
 import { docsOperations } from "./routes/docs.js";
 import { evidenceOperations } from "./routes/evidence.js";
 import { healthOperations } from "./routes/health.js";
+import { invitationOperations } from "./routes/invitations.js";
 import { logOperations } from "./routes/log.js";
 import { proofOperations } from "./routes/proofs.js";
 import { verifyOperations } from "./routes/verify.js";
@@ -19,6 +21,7 @@ export function apiOperations(deps: AppDeps): AnyOperation[] {
   const api = [
     ...evidenceOperations(deps),
     ...verifyOperations(deps),
+    ...(deps.cases ? [...caseOperations(deps, deps.cases), ...invitationOperations(deps.cases)] : []),
     ...logOperations(deps),
     ...proofOperations(deps),
     ...healthOperations(deps),

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Clock, RandomBytes } from "../core/clock.js";
 import type { TlogPolicy } from "../crypto/tlog-policy.js";
 import type { Ledger } from "../ledger/ledger.js";
+import type { CaseServices } from "../service/cases/context.js";
 import type { Principal } from "../service/tokens.js";
 import type { Metrics } from "./metrics.js";
 import type { HttpOptions } from "./options.js";
@@ -29,4 +30,6 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   /** The trust policy verifiers should use (c2sp.org/tlog-policy); default: this log's key, no witnesses. */
   policy?: TlogPolicy;
+  /** Mediation cases (DESIGN §5, §6); without them the case, invitation and signature routes are not served. */
+  cases?: CaseServices;
 }

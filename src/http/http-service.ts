@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Clock, RandomBytes } from "../core/clock.js";
 import type { TlogPolicy } from "../crypto/tlog-policy.js";
 import type { Ledger } from "../ledger/ledger.js";
+import type { CaseServices } from "../service/cases/context.js";
 import { createApp } from "./app.js";
 import type { Authenticator, Lifecycle } from "./deps.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -17,6 +18,8 @@ export interface HttpServiceDeps {
   randomBytes: RandomBytes;
   options: HttpOptions;
   policy?: TlogPolicy;
+  /** Mediation cases; their stores and webhooks belong to the caller, who closes them after stop(). */
+  cases?: CaseServices;
   /** Prometheus process metrics (default on; tests that start many apps turn them off). */
   processMetrics?: boolean;
 }

@@ -4,7 +4,8 @@ import { requireRole } from "./auth.js";
 import type { AppDeps } from "./deps.js";
 import { readJsonBody } from "./json-body.js";
 import type { AnyOperation } from "./operation.js";
-import { hashUpload } from "./upload.js";
+import { readRawBody } from "./raw-body.js";
+import { bufferUpload, hashUpload } from "./upload.js";
 import { parseInput } from "./validate.js";
 
 /**
@@ -21,14 +22,22 @@ export function mountOperations(
   for (const op of ops) {
     const chain: RequestHandler[] = [];
     if (limiter && (op.rateLimited ?? op.roles === undefined)) chain.push(limiter);
-    if (op.roles) chain.push(requireRole(deps.tokens, op.roles));
+    if (op.roles) chain.push(requireRole(deps.tokens, op.roles, op.invitations));
     chain.push(async (req, res) => {
       const params = op.params ? parseInput(op.params, req.params, "path", op.codes) : undefined;
       const query = op.query ? parseInput(op.query, req.query, "query", op.codes) : undefined;
       const body = op.body
         ? parseInput(op.body, await readBody(op, req, res, deps), "body", op.codes)
         : undefined;
-      await op.handle({ params, query, body, principal: res.locals.principal, req, res });
+      await op.handle({
+        params,
+        query,
+        body,
+        principal: res.locals.principal,
+        invitation: res.locals.invitation,
+        req,
+        res,
+      });
     });
     app[op.method](op.path, ...chain);
   }
@@ -48,8 +57,12 @@ export function mountOperations(
   }
 }
 
-/** JSON, or (where the operation takes uploads) a multipart file hashed into the JSON it stands for. */
+/**
+ * JSON, or (where the operation takes uploads) a multipart file hashed into
+ * the JSON it stands for, or (where it takes a file) the file's bytes.
+ */
 async function readBody(op: AnyOperation, req: Request, res: Response, deps: AppDeps): Promise<unknown> {
+  if (op.file) return readFileBody(op.file, req, res);
   if (req.is("application/json")) return readJsonBody(req, res, deps.options.maxJsonBytes);
   if (op.upload && req.is("multipart/form-data")) {
     const upload = await hashUpload(req, res, {
@@ -62,5 +75,24 @@ async function readBody(op: AnyOperation, req: Request, res: Response, deps: App
   throw new AppError(
     "UNSUPPORTED_MEDIA_TYPE",
     `send Content-Type: application/json${op.upload ? ' or multipart/form-data with a "file" part' : ""}`,
+  );
+}
+
+/** A file body: raw in one of the declared media types, or the `file` part of a form; buffered, with its own limit. */
+async function readFileBody(
+  spec: NonNullable<AnyOperation["file"]>,
+  req: Request,
+  res: Response,
+): Promise<Uint8Array> {
+  const tooLargeMessage = `the file is larger than the limit of ${spec.maxBytes} bytes`;
+  if (req.is([...spec.types])) {
+    const b = await readRawBody(req, res, spec.maxBytes, tooLargeMessage);
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  }
+  if (req.is("multipart/form-data"))
+    return bufferUpload(req, res, { maxBytes: spec.maxBytes, tooLargeMessage });
+  throw new AppError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `send the file as Content-Type: ${spec.types.join(" or ")}, or as multipart/form-data with a "file" part`,
   );
 }

@@ -14,6 +14,11 @@ export interface OpenApiDocument {
 
 const TAGS = [
   { name: "evidence", description: "Deposit digests and files, look them up, verify them" },
+  {
+    name: "cases",
+    description:
+      "Mediation cases: agreements, invitations, party signatures, identity attestations, case packages",
+  },
   { name: "log", description: "The public log: checkpoints, keys, entries and RFC 6962 proofs" },
   { name: "operations", description: "Health, metrics and this document" },
 ];
@@ -59,21 +64,25 @@ export function buildOpenApi(
       [429, "rate limited; see Retry-After", op.roles === undefined && op.rateLimited !== false],
       [503, "overloaded or shutting down; see Retry-After", true],
     ];
-    for (const [status, description, applies] of errors) {
-      if (applies) responses[status] = { description, content: { "application/json": { schema: errorRef } } };
+    for (const [status, description] of [
+      ...errors.filter(([, , applies]) => applies),
+      ...Object.entries(op.errors ?? {}),
+    ]) {
+      responses[status] = { description, content: { "application/json": { schema: errorRef } } };
     }
     const roles = op.roles ? ["admin", ...op.roles.filter((r) => r !== "admin")] : undefined;
+    const who = roles
+      ? `Roles: ${roles.join(", ")}${op.invitations ? "; or the party's own invitation token (`Bearer inv_…`)" : ""}.`
+      : "Public.";
     const operation: Json = {
       operationId: op.id,
       tags: [op.tag],
       summary: op.summary,
-      description: [op.description, roles ? `Roles: ${roles.join(", ")}.` : "Public."]
-        .filter(Boolean)
-        .join("\n\n"),
+      description: [op.description, who].filter(Boolean).join("\n\n"),
       ...(parameters.length ? { parameters } : {}),
       ...(op.body ? { requestBody: requestBody(op, convert) } : {}),
       responses,
-      security: roles ? [{ bearerAuth: [] }] : [],
+      security: roles ? [{ bearerAuth: [] }, ...(op.invitations ? [{ invitationToken: [] }] : [])] : [],
       ...(roles ? { "x-roles": roles } : {}),
     };
     const path = openApiPath(op.path);
@@ -97,6 +106,11 @@ export function buildOpenApi(
           scheme: "bearer",
           description: "ntr_… token from `notarium token create`",
         },
+        invitationToken: {
+          type: "http",
+          scheme: "bearer",
+          description: "inv_… token of a party's invitation link: one party of one case, expiring, revocable",
+        },
       },
     },
     tags: TAGS,
@@ -118,6 +132,19 @@ function fields(
 }
 
 function requestBody(op: AnyOperation, convert: (s: z.ZodType, io: "input") => Json): Json {
+  if (op.file) {
+    const content: Json = {};
+    for (const type of op.file.types) content[type] = { schema: { type: "string", contentMediaType: type } };
+    const file = {
+      type: "string",
+      contentMediaType: op.file.types[0],
+      description: `at most ${op.file.maxBytes} bytes`,
+    };
+    content["multipart/form-data"] = {
+      schema: { type: "object", properties: { file }, required: ["file"] },
+    };
+    return { required: true, content };
+  }
   const content: Json = { "application/json": { schema: convert(op.body as z.ZodType, "input") } };
   if (op.upload) {
     const properties: Json = {
@@ -140,6 +167,11 @@ function response(r: ResponseSpec, convert: (s: z.ZodType, io: "output") => Json
       content: { "application/json": { schema: convert(r.json, "output") } },
     };
   if (r.text) return { description: r.description, content: { [r.text]: { schema: { type: "string" } } } };
+  if (r.binary)
+    return {
+      description: r.description,
+      content: { [r.binary]: { schema: { type: "string", contentMediaType: r.binary } } },
+    };
   return { description: r.description };
 }
 

@@ -18,19 +18,37 @@ export interface UploadSpec {
   toBody(upload: HashedUpload): unknown;
 }
 
+/** A file the service keeps (e.g. an agreement PDF), buffered whole: the raw body, or a multipart `file` part. */
+export interface FileSpec {
+  /** Media types accepted as the raw body, e.g. `application/pdf`. */
+  types: readonly string[];
+  /** Largest file, in bytes (413 above). */
+  maxBytes: number;
+}
+
+/** Who holds an invitation token (`Bearer inv_…`): one party of one case. */
+export interface InvitationHolder {
+  caseId: string;
+  signer: string;
+}
+
 export interface ResponseSpec {
   description: string;
   json?: z.ZodType;
   /** Media type of a text answer, e.g. `text/plain; charset=utf-8`. */
   text?: string;
+  /** Media type of a binary answer, e.g. `application/pdf`. */
+  binary?: string;
 }
 
 export interface HandlerInput<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   params: z.output<P>;
   query: z.output<Q>;
   body: z.output<B>;
-  /** Set on authenticated routes. */
+  /** Set on authenticated routes (unless an invitation token was used instead). */
   principal: Principal | undefined;
+  /** Set when an operation with `invitations` was called with a party's invitation token. */
+  invitation: InvitationHolder | undefined;
   req: Request;
   res: Response;
 }
@@ -45,7 +63,7 @@ export interface Operation<
   B extends z.ZodType = z.ZodType,
 > {
   id: string;
-  method: "get" | "post";
+  method: "get" | "post" | "put" | "delete";
   /** Express path, e.g. `/api/v1/evidence/:id`. */
   path: string;
   tag: string;
@@ -53,17 +71,26 @@ export interface Operation<
   description?: string;
   /** Roles allowed (admin always is); absent means public. */
   roles?: readonly Role[];
+  /**
+   * Also accept a party's invitation token (`Bearer inv_…`) in place of a
+   * role token, resolved (and refused when unknown, expired or revoked) here.
+   */
+  invitations?: (token: string) => Promise<InvitationHolder>;
   /** Public routes are rate limited unless this says otherwise. */
   rateLimited?: boolean;
   params?: P;
   query?: Q;
-  /** JSON body schema (also used to validate what an upload stands for). */
+  /** JSON body schema (also used to validate what an upload or file stands for). */
   body?: B;
   /** Accept multipart/form-data with a `file` part as well as JSON. */
   upload?: UploadSpec;
+  /** The body is a file, not JSON: `body` then validates its bytes (schemas.ts `fileBytes`). */
+  file?: FileSpec;
   /** Error code for a bad value of a given input field (defaults in validate.ts). */
   codes?: Readonly<Record<string, ErrorCode>>;
   responses: Readonly<Record<number, ResponseSpec>>;
+  /** Error statuses beyond the ones every operation of its kind has (409, 410, 422…), with their codes. */
+  errors?: Readonly<Record<number, string>>;
   handle(input: HandlerInput<P, Q, B>): Promise<void> | void;
 }
 

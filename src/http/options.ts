@@ -5,6 +5,8 @@ import { ValidationError } from "../core/errors.js";
 export interface HttpOptions {
   /** Largest multipart upload (the file part), in bytes. */
   readonly maxUploadBytes: number;
+  /** Largest document the service keeps (an agreement PDF), buffered in memory, in bytes. */
+  readonly maxDocumentBytes: number;
   /** Largest JSON request body (DESIGN §5: 1 MiB). */
   readonly maxJsonBytes: number;
   /** Most digests in one batch call; at most the ledger's block size. */
@@ -25,6 +27,7 @@ export interface HttpOptions {
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
   maxUploadBytes: 2 * 1024 ** 3,
+  maxDocumentBytes: 50 * 1024 ** 2,
   maxJsonBytes: 1024 * 1024,
   maxBatch: 4096,
   rateLimit: Object.freeze({ windowMs: 60_000, limit: 1200 }),
@@ -37,6 +40,7 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
 
 const envSchema = z.object({
   NOTARIUM_RATE_LIMIT: z.coerce.number().int().nonnegative().optional(),
+  NOTARIUM_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().optional(),
   NOTARIUM_CORS_ORIGINS: z.string().optional(),
   NOTARIUM_TRUST_PROXY: z.string().optional(),
 });
@@ -44,6 +48,7 @@ const envSchema = z.object({
 /**
  * HTTP settings from the environment (parsed once, by the CLI):
  * NOTARIUM_RATE_LIMIT (public requests per minute per client, 0 = off),
+ * NOTARIUM_MAX_DOCUMENT_BYTES (largest agreement PDF, default 50 MiB),
  * NOTARIUM_CORS_ORIGINS (comma-separated origins), NOTARIUM_TRUST_PROXY
  * (`true`, a hop count, or an express trust-proxy list).
  */
@@ -85,6 +90,9 @@ export function parseHttpOptions(
   return Object.freeze({
     ...DEFAULT_HTTP_OPTIONS,
     ...base,
+    ...(e.NOTARIUM_MAX_DOCUMENT_BYTES === undefined
+      ? {}
+      : { maxDocumentBytes: e.NOTARIUM_MAX_DOCUMENT_BYTES }),
     ...(limit === undefined ? {} : { rateLimit: limit === 0 ? false : { windowMs: 60_000, limit } }),
     ...(origins.length ? { corsOrigins: origins } : {}),
     ...(trustProxy === undefined ? {} : { trustProxy }),

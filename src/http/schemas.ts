@@ -14,6 +14,9 @@ export const decimalCount = z
   .transform(Number)
   .refine(Number.isSafeInteger, "too large");
 
+/** The body of an operation with `file`: its bytes, as read (OpenAPI describes the media types instead). */
+export const fileBytes = z.instanceof(Uint8Array);
+
 export const errorSchema = z
   .object({
     error: z.object({

@@ -30,7 +30,7 @@ export function cors(origins: readonly string[]): RequestHandler {
     res.setHeader("Vary", "Origin");
     res.setHeader("Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Location");
     if (req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
-      res.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST");
+      res.setHeader("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE");
       res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id");
       res.setHeader("Access-Control-Max-Age", "600");
       res.status(204).end();

@@ -9,30 +9,73 @@ import type { HashedUpload } from "./operation.js";
 const ENVELOPE_BYTES = 64 * 1024;
 const MAX_FIELD_BYTES = 4096;
 
-const tooLarge = (max: number) =>
-  new AppError(
-    "PAYLOAD_TOO_LARGE",
-    `the uploaded file is larger than the limit of ${max} bytes; deposit its SHA-256 digest as JSON instead`,
-  );
+interface ReceiveOptions {
+  maxBytes: number;
+  fields: readonly string[];
+  /** Said when the file passes maxBytes: what to do instead. */
+  tooLargeMessage: string;
+  /** Takes each chunk of the file part as it arrives. */
+  onChunk(chunk: Uint8Array): void;
+}
 
 /**
  * Streams a multipart/form-data request through SHA-256: the `file` part is
  * hashed chunk by chunk as it arrives and never buffered or stored, so memory
- * stays flat whatever its size. Resolves only once the whole form has arrived
- * intact; an upload cut off mid-stream rejects (UPLOAD_INCOMPLETE), so a
- * caller can never act on a digest of half a file.
+ * stays flat whatever its size.
  */
-export function hashUpload(
+export async function hashUpload(
   req: Request,
   res: Response,
   opts: { maxBytes: number; fields: readonly string[] },
 ): Promise<HashedUpload> {
+  const hash = createSha256();
+  const { size, fields } = await receiveUpload(req, res, {
+    ...opts,
+    tooLargeMessage: `the uploaded file is larger than the limit of ${opts.maxBytes} bytes; deposit its SHA-256 digest as JSON instead`,
+    onChunk: (c) => hash.update(c),
+  });
+  return { sha256: toHex(hash.digest()), size, fields };
+}
+
+/** Reads the `file` part of a multipart/form-data request whole (for files the service keeps, like agreements). */
+export async function bufferUpload(
+  req: Request,
+  res: Response,
+  opts: { maxBytes: number; tooLargeMessage: string },
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const { size } = await receiveUpload(req, res, {
+    ...opts,
+    fields: [],
+    onChunk: (c) => chunks.push(c),
+  });
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Receives a multipart/form-data request with one `file` part and the given
+ * text fields, handing the file's chunks to `onChunk`. Resolves only once the
+ * whole form has arrived intact; an upload cut off mid-stream rejects
+ * (UPLOAD_INCOMPLETE), so a caller can never act on half a file.
+ */
+function receiveUpload(
+  req: Request,
+  res: Response,
+  opts: ReceiveOptions,
+): Promise<{ size: number; fields: Record<string, string> }> {
+  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", opts.tooLargeMessage);
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > opts.maxBytes + ENVELOPE_BYTES) {
     res.setHeader("Connection", "close");
-    return Promise.reject(tooLarge(opts.maxBytes));
+    return Promise.reject(tooLarge());
   }
-  return new Promise<HashedUpload>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
       bb = busboy({
@@ -58,7 +101,6 @@ export function hashUpload(
       );
       return;
     }
-    const hash = createSha256();
     const fields: Record<string, string> = {};
     let size = 0;
     let sawFile = false;
@@ -80,7 +122,7 @@ export function hashUpload(
     const finish = () => {
       if (settled || !fileDone || !formDone) return;
       settled = true;
-      resolve({ sha256: toHex(hash.digest()), size, fields });
+      resolve({ size, fields });
     };
 
     bb.on("file", (name, stream) => {
@@ -96,10 +138,10 @@ export function hashUpload(
       }
       sawFile = true;
       stream.on("data", (chunk: Uint8Array) => {
-        hash.update(chunk);
+        opts.onChunk(chunk);
         size += chunk.length;
       });
-      stream.on("limit", () => fail(tooLarge(opts.maxBytes)));
+      stream.on("limit", () => fail(tooLarge()));
       // busboy destroys the file stream too when the form is cut off; the form's error says why.
       stream.on("error", () =>
         fail(new ValidationError("UPLOAD_INCOMPLETE", "the upload was cut off before the file ended")),

@@ -10,6 +10,8 @@ export interface CheckpointWitness {
 
 export interface WitnessOutcomeReport {
   witness: string;
+  /** POSIX seconds of the cosignature, when one was made. */
+  timestamp?: number;
   url: string;
   outcome: string;
   conflict: boolean;
@@ -21,6 +23,8 @@ export interface WitnessOutcomeReport {
 /** A checkpoint with the witness cosignatures it collected. */
 export interface WitnessedCheckpoint extends StoredCheckpoint {
   cosigned: string[];
+  /** When each witness in `cosigned` signed (ISO 8601, from its cosignature timestamp). */
+  cosignedAt?: string[];
   quorum: boolean;
 }
 
@@ -107,6 +111,13 @@ export class Witnessing {
   checkpointFor(index: number): StoredCheckpoint {
     if (this.latestQuorum && this.latestQuorum.size > index) return this.latestQuorum;
     return this.checkpoint();
+  }
+
+  /** Witness names and times of the cosignatures on a checkpoint this log published (for certificates). */
+  cosignaturesOf(note: string): { witness: string; time: string }[] {
+    const w = [this.latestQuorum, this.latestCosigned].find((c) => c?.note === note);
+    if (!w) return [];
+    return w.cosigned.map((witness, i) => ({ witness, time: w.cosignedAt?.[i] ?? w.time }));
   }
 
   /** Waits for rounds in progress (shutdown). */

@@ -3,11 +3,13 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import { secureRandomBytes, systemClock } from "../../src/core/clock.js";
+import { openCaseStack } from "../../src/cli/open-cases.js";
+import { type Clock, secureRandomBytes, systemClock } from "../../src/core/clock.js";
 import { startHttpService } from "../../src/http/http-service.js";
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from "../../src/http/options.js";
 import { Ledger } from "../../src/ledger/ledger.js";
 import { singleLogPolicy } from "../../src/ledger/verify-proof.js";
+import type { CaseServices } from "../../src/service/cases/context.js";
 import { createToken, TokenAuthenticator } from "../../src/service/tokens.js";
 import { LevelLedgerStore } from "../../src/storage/level-store.js";
 import { TokenFile } from "../../src/storage/token-file.js";
@@ -15,6 +17,10 @@ import { testLogKey } from "../helpers/ledger.js";
 
 export interface TestService {
   url: string;
+  /** The data directory (ledger, state, blobs, tokens). */
+  dir: string;
+  /** The case services behind the case routes (their clock is `opts.cases.clock`). */
+  cases: CaseServices;
   ledger: Ledger;
   store: LevelLedgerStore;
   key: ReturnType<typeof testLogKey>;
@@ -22,12 +28,28 @@ export interface TestService {
   tokenFile: TokenFile;
   tokens: { admin: string; mediator: string; court: string };
   stop(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops the service and closes every store; the data directory is removed unless keepData. */
+  close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-/** A real service on 127.0.0.1:0 over LevelDB in a temp dir, with one token per role. */
+export interface CaseOptions {
+  /** The case services' clock (invitation expiry, signature time tolerance, webhook timestamps). */
+  clock?: Clock;
+  invitationTtlMs?: number;
+  signatureToleranceMs?: number;
+  /** Webhook retry delays; short by default so retries show up within a test. */
+  webhookBackoffMs?: (attempt: number) => number;
+}
+
+/** A real service on 127.0.0.1:0 over LevelDB in a temp dir, with one token per role, serving cases too. */
 export async function startTestService(
-  opts: { options?: Partial<HttpOptions>; maxQueue?: number; maxBatch?: number; logger?: pino.Logger } = {},
+  opts: {
+    options?: Partial<HttpOptions>;
+    maxQueue?: number;
+    maxBatch?: number;
+    logger?: pino.Logger;
+    cases?: CaseOptions;
+  } = {},
 ): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), "notarium-http-"));
   const store = new LevelLedgerStore(join(dir, "ledger"));
@@ -44,21 +66,36 @@ export async function startTestService(
   const deps = { clock: systemClock, randomBytes: secureRandomBytes };
   const make = async (role: string) => (await createToken(tokenFile, { name: role, role }, deps)).token;
   const tokens = { admin: await make("admin"), mediator: await make("mediator"), court: await make("court") };
+  const logger = opts.logger ?? pino({ level: "silent" });
+  const cases = await openCaseStack(dir, {
+    ledger,
+    clock: opts.cases?.clock ?? systemClock,
+    randomBytes: secureRandomBytes,
+    publicUrl: "",
+    logger,
+    webhookBackoffMs: opts.cases?.webhookBackoffMs ?? ((n) => 20 * 2 ** n),
+    signatureToleranceMs: opts.cases?.signatureToleranceMs,
+    invitationTtlMs: opts.cases?.invitationTtlMs,
+  });
   const service = await startHttpService(
     {
       ledger,
       tokens: new TokenAuthenticator(tokenFile, { clock: systemClock, recheckMs: 0 }),
-      logger: opts.logger ?? pino({ level: "silent" }),
+      logger,
       clock: systemClock,
       randomBytes: secureRandomBytes,
       options: { ...DEFAULT_HTTP_OPTIONS, rateLimit: false, ...opts.options },
       processMetrics: false,
+      cases: cases.services,
     },
     { port: 0, host: "127.0.0.1" },
   );
+  cases.services.publicUrl = service.url;
   let closed = false;
   return {
     url: service.url,
+    dir,
+    cases: cases.services,
     ledger,
     store,
     key,
@@ -66,12 +103,13 @@ export async function startTestService(
     tokenFile,
     tokens,
     stop: () => service.stop(),
-    async close() {
+    async close(o = {}) {
       if (closed) return;
       closed = true;
       await service.stop();
+      await cases.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!o.keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

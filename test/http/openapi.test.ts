@@ -16,10 +16,22 @@ describe("OpenAPI document and reference page", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         "/api/docs",
+        "/api/v1/cases",
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{id}/agreement",
+        "/api/v1/cases/{id}/identities",
+        "/api/v1/cases/{id}/invitations",
+        "/api/v1/cases/{id}/invitations/{signer}",
+        "/api/v1/cases/{id}/package",
+        "/api/v1/cases/{id}/parties/{signer}/identity",
+        "/api/v1/cases/{id}/signatures",
         "/api/v1/evidence",
         "/api/v1/evidence/batch",
         "/api/v1/evidence/{id}",
         "/api/v1/evidence/{id}/proof",
+        "/api/v1/invitations/{token}",
+        "/api/v1/invitations/{token}/agreement.pdf",
+        "/api/v1/invitations/{token}/key",
         "/api/v1/log/checkpoint",
         "/api/v1/log/entries",
         "/api/v1/log/entries/{index}",
@@ -58,14 +70,40 @@ describe("OpenAPI document and reference page", () => {
     for (const ref of refs) expect(doc.components.schemas[ref.split("/").pop() as string], ref).toBeDefined();
   });
 
+  it("documents file bodies, binary answers, extra error statuses and invitation tokens", async () => {
+    const doc = (await call(s.url, "GET", "/api/v1/openapi.json")).json;
+    const agreement = doc.paths["/api/v1/cases/{id}/agreement"].put;
+    expect(Object.keys(agreement.requestBody.content)).toEqual(["application/pdf", "multipart/form-data"]);
+    expect(agreement.requestBody.content["multipart/form-data"].schema.required).toEqual(["file"]);
+    expect(Object.keys(agreement.responses)).toEqual(expect.arrayContaining(["201", "409", "413", "415"]));
+    const pdf = doc.paths["/api/v1/invitations/{token}/agreement.pdf"].get;
+    expect(pdf.responses["200"].content["application/pdf"].schema.contentMediaType).toBe("application/pdf");
+    expect(pdf.security).toEqual([]);
+    const sign = doc.paths["/api/v1/cases/{id}/signatures"].post;
+    expect(sign.security).toEqual([{ bearerAuth: [] }, { invitationToken: [] }]);
+    expect(doc.components.securitySchemes.invitationToken.scheme).toBe("bearer");
+    expect(Object.keys(sign.responses)).toEqual(expect.arrayContaining(["403", "409", "410", "422"]));
+    expect(sign.requestBody.content["application/json"].schema.properties.signature.pattern).toBe(
+      "^[0-9a-f]{128}$",
+    );
+    expect(doc.paths["/api/v1/cases/{id}/parties/{signer}/identity"].delete["x-roles"]).toEqual([
+      "admin",
+      "mediator",
+    ]);
+  });
+
   it("documents only routes that exist, and every route is documented", async () => {
     const doc = (await call(s.url, "GET", "/api/v1/openapi.json")).json;
     for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
-      const concrete = path.replace("{id}", "NTR-0000000000000000").replace("{index}", "0");
+      const concrete = path
+        .replace("{id}", path.startsWith("/api/v1/cases") ? "case_0000000000000000" : "NTR-0000000000000000")
+        .replace("{index}", "0")
+        .replace("{signer}", "alice")
+        .replace("{token}", `inv_${"A".repeat(43)}`);
       for (const method of Object.keys(methods)) {
         const r = await call(s.url, method.toUpperCase(), concrete, {
           token: s.tokens.admin,
-          json: method === "post" ? {} : undefined,
+          json: method === "post" || method === "put" ? {} : undefined,
         });
         expect(r.json?.error?.code, `${method} ${path}`).not.toBe("ROUTE_NOT_FOUND");
       }

@@ -31,9 +31,11 @@ describe("operations", () => {
       const inFlight = Array.from({ length: 50 }, (_, i) =>
         call(s.url, "POST", "/api/v1/evidence", { token: s.tokens.mediator, json: { sha256: hex(i) } }),
       );
+      // Settle handlers go on at once: a request the shutdown cuts off must not reject unhandled meanwhile.
+      const settled = Promise.allSettled(inFlight);
       await new Promise((r) => setTimeout(r, 5));
       await s.stop();
-      const answers = await Promise.allSettled(inFlight);
+      const answers = await settled;
       const recorded = answers.filter((a) => a.status === "fulfilled" && a.value.status === 201);
       // Every request the server took was answered; none was left half done.
       for (const a of answers) if (a.status === "fulfilled") expect([201, 503]).toContain(a.value.status);

@@ -5,11 +5,7 @@ import { LevelStateStore } from "../../storage/state-store.js";
 import type { CliContext } from "../main.js";
 import { printJson } from "../output.js";
 
-export function registerIdentity(
-  program: Command,
-  ctx: CliContext,
-  remote: () => { erase(caseId: string, signer: string): Promise<{ erased: boolean }> } | undefined,
-): void {
+export function registerIdentity(program: Command, ctx: CliContext): void {
   const identity = program.command("identity").description("personal data behind identity attestations");
   identity
     .command("erase")
@@ -20,11 +16,12 @@ export function registerIdentity(
     .requiredOption("--signer <id>", "party ID in the case")
     .option("--json", "print the result as JSON")
     .action(async (opts: { case: string; signer: string; json?: boolean }) => {
-      const client = remote();
+      const remote = ctx.remote();
       let erased: boolean;
-      if (client) {
-        erased = (await client.erase(opts.case, opts.signer)).erased;
+      if (remote) {
+        erased = (await remote.eraseIdentity(opts.case, opts.signer)).erased;
       } else {
+        // Local: the state store is refused (DATA_DIR_LOCKED) while a service holds it; use --server then.
         const store = new LevelStateStore(join(ctx.config().dataDir, "state"));
         await store.open();
         try {
@@ -34,12 +31,12 @@ export function registerIdentity(
         }
       }
       if (opts.json) printJson({ case: opts.case, signer: opts.signer, erased });
-      else if (!erased)
+      if (!erased)
         throw new NotFoundError(
           "IDENTITY_NOT_FOUND",
           `no identity data for ${opts.signer} in ${opts.case} (already erased?)`,
         );
-      else
+      if (!opts.json)
         process.stdout.write(
           `erased the identity data of ${opts.signer} in ${opts.case}; proofs stay valid\n`,
         );

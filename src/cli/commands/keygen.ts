@@ -5,11 +5,7 @@ import { createPartyKeyFile } from "../../esign/party-key.js";
 import type { CliContext } from "../main.js";
 import { readPassphrase } from "../passphrase.js";
 
-export function registerKeygen(
-  program: Command,
-  ctx: CliContext,
-  env: Record<string, string | undefined>,
-): void {
+export function registerKeygen(program: Command, ctx: CliContext): void {
   program
     .command("keygen")
     .description("make a party's Ed25519 signing key, encrypted under a passphrase; prints the public key")
@@ -23,7 +19,7 @@ export function registerKeygen(
       const passphrase = opts.unencrypted
         ? undefined
         : await readPassphrase(
-            { passphraseFile: opts.passphraseFile, env: env.NOTARIUM_KEY_PASSPHRASE },
+            { passphraseFile: opts.passphraseFile, env: ctx.env.NOTARIUM_KEY_PASSPHRASE },
             true,
           );
       const file = await createPartyKeyFile(ctx.randomBytes(32), passphrase, ctx.randomBytes);

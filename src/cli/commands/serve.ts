@@ -4,6 +4,7 @@ import type { HttpService } from "../../http/http-service.js";
 import { createToken, TokenAuthenticator } from "../../service/tokens.js";
 import { writeFileAtomic } from "../../storage/token-file.js";
 import type { CliContext } from "../main.js";
+import { type CaseStack, openCaseStack } from "../open-cases.js";
 import { openLocalLedger } from "../open-local.js";
 import { tokenFileOf } from "./token.js";
 
@@ -12,9 +13,10 @@ export const ADMIN_TOKEN_FILE = "admin.token";
 /**
  * `notarium serve` (what `npm start` runs): opens the ledger and keys,
  * creates the admin token on first start (printed once, kept in
- * keys/admin.token, mode 0600), serves the API until SIGTERM or SIGINT, then
- * drains: no new connections, in-flight deposits answered, the ledger's
- * queue flushed into a last block, the store closed.
+ * keys/admin.token, mode 0600), opens the case state (data/state, data/blobs)
+ * and webhook delivery, serves the API until SIGTERM or SIGINT, then drains:
+ * no new connections, in-flight deposits answered, the ledger's queue flushed
+ * into a last block, webhook retries dropped, the stores closed.
  */
 export function registerServe(program: Command, ctx: CliContext): void {
   program
@@ -38,12 +40,20 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const local = await openLocalLedger(config, ctx);
       let admin: string | undefined;
       let service: HttpService;
+      let cases: CaseStack | undefined;
       try {
         const tokens = tokenFileOf(config.dataDir);
         if (!(await tokens.exists())) {
           admin = (await createToken(tokens, { name: "admin", role: "admin" }, ctx)).token;
           await writeFileAtomic(join(config.keysDir, ADMIN_TOKEN_FILE), `${admin}\n`, 0o600);
         }
+        cases = await openCaseStack(config.dataDir, {
+          ledger: local.ledger,
+          clock: ctx.clock,
+          randomBytes: ctx.randomBytes,
+          publicUrl: config.publicUrl ?? "",
+          logger,
+        });
         service = await startHttpService(
           {
             ledger: local.ledger,
@@ -52,11 +62,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
             clock: ctx.clock,
             randomBytes: ctx.randomBytes,
             options,
+            cases: cases.services,
             // Witnesses (NOTARIUM_WITNESS_POLICY) arrive with the docking issue; until then the policy is this log alone.
           },
           { port: config.port, host: config.host },
         );
+        // Invitation links need the served URL, known only once listening (PORT=0 picks the port).
+        if (!config.publicUrl) cases.services.publicUrl = service.url;
       } catch (e) {
+        await cases?.close();
         await local.close();
         throw e;
       }
@@ -64,6 +78,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const out = [
         `Notarium is serving ${url}  (log ${local.key.origin}, ${local.ledger.size} entries)`,
         `  API reference  ${url}/api/docs`,
+        ...(config.publicUrl
+          ? []
+          : [`  invitation links point at ${url}; set NOTARIUM_PUBLIC_URL to an address parties can reach`]),
         ...(local.keyCreated
           ? [`  created a new log key in ${config.keysDir}/ (back it up: a new key means a new log)`]
           : []),
@@ -88,6 +105,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         process.once("SIGTERM", () => stop("SIGTERM"));
       });
       await service.stop();
+      await cases.close();
       await local.close();
       logger.info({ size: local.ledger.size, blockHeight: local.ledger.latest().blockHeight }, "stopped");
     });

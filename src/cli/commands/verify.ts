@@ -1,68 +1,49 @@
-import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { stat } from "node:fs/promises";
 import type { Command } from "commander";
-import { ValidationError } from "../../core/errors.js";
-import { createVerifier } from "../../crypto/note-keys.js";
-import { parsePolicy, type TlogPolicy } from "../../crypto/tlog-policy.js";
 import { type Check, singleLogPolicy, verifyTlogProof } from "../../ledger/verify-proof.js";
 import { verifyDigest } from "../../service/verify-evidence.js";
-import { LOG_VKEY_FILE } from "../../storage/key-files.js";
 import { hashFile } from "../hash-file.js";
 import type { CliContext } from "../main.js";
-import { loadLogKey, openLocalLedger } from "../open-local.js";
+import { openLocalLedger } from "../open-local.js";
 import { CliExit, EXIT, printJson } from "../output.js";
 import { createProgress } from "../progress.js";
+import { loadPolicy, policyFor, printChecks, readText } from "../trust-policy.js";
+import { verifyPackageFile } from "./verify-package.js";
 
-async function readText(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (cause) {
-    throw new ValidationError(
-      "FILE_UNREADABLE",
-      `cannot read the ${what} ${path}: ${(cause as Error).message}`,
-      { cause },
-    );
-  }
-}
-
-/** The trust policy: --policy file, else --key, else the local keys directory's log.vkey. */
-async function loadPolicy(opts: { policy?: string; key?: string }, ctx: CliContext): Promise<TlogPolicy> {
-  if (opts.policy) return parsePolicy(await readText(opts.policy, "policy file"));
-  if (opts.key) {
-    createVerifier(opts.key.trim()); // a malformed key is bad usage (exit 2), not a failed check
-    return singleLogPolicy(opts.key.trim());
-  }
-  const config = ctx.config();
-  try {
-    return singleLogPolicy((await readFile(join(config.keysDir, LOG_VKEY_FILE), "utf8")).trim());
-  } catch {
-    const { key } = await loadLogKey(config, ctx, false).catch(() => {
-      throw new ValidationError(
-        "FILE_UNREADABLE",
-        "no trust anchor: give --policy FILE (a c2sp.org/tlog-policy) or --key VKEY (the log's verifier key, from `notarium key` or GET /api/v1/log/keys)",
-      );
-    });
-    return singleLogPolicy(key.verifierKey);
-  }
-}
-
-function printChecks(valid: boolean, checks: readonly Check[], file: string): void {
-  const out = checks.map((c) => `  ${c.ok ? "✓" : "✗"} ${c.name}: ${c.detail}`).join("\n");
-  process.stdout.write(`${valid ? "VALID" : "INVALID"}  ${file}\n${out}\n`);
+interface VerifyOptions {
+  proof?: string;
+  package?: string;
+  agreement?: string;
+  policy?: string;
+  key?: string;
+  json?: boolean;
 }
 
 export function registerVerify(program: Command, ctx: CliContext): void {
   program
     .command("verify")
     .description(
-      "check that a file was recorded: offline with --proof, else against the local ledger or --server (only the digest is sent)",
+      "check that a file was recorded: offline with --proof, else against the local ledger or --server (only the digest is sent); or check a case package offline with --package",
     )
-    .argument("<file>", "the file to check")
+    .argument("[file]", "the file to check (with --package: the agreement PDF, like --agreement)")
     .option("--proof <file>", "a .tlog-proof receipt to check offline (no ledger, no network)")
+    .option(
+      "--package <file>",
+      "a case package (GET /api/v1/cases/:id/package) to check offline: every proof, the agreement, every party's signature",
+    )
+    .option("--agreement <pdf>", "with --package: the agreement PDF, checked against the registered digest")
     .option("--policy <file>", "trust policy (c2sp.org/tlog-policy): log key, witnesses, quorum")
     .option("--key <vkey>", "trust this log verifier key (instead of --policy)")
     .option("--json", "print the result as JSON")
-    .action(async (file: string, opts: { proof?: string; policy?: string; key?: string; json?: boolean }) => {
+    .action(async (file: string | undefined, opts: VerifyOptions) => {
+      if (opts.package) {
+        if (file && opts.agreement)
+          throw new CliExit(EXIT.usage, "notarium: give the agreement PDF once: as FILE or as --agreement");
+        if (opts.proof) throw new CliExit(EXIT.usage, "notarium: --proof and --package do not go together");
+        await verifyPackageFile(ctx, { ...opts, package: opts.package, agreement: opts.agreement ?? file });
+        return;
+      }
+      if (!file) throw new CliExit(EXIT.usage, "notarium: verify needs a FILE to check, or --package FILE");
       const size = await stat(file).then(
         (s) => s.size,
         () => 0,
@@ -81,8 +62,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       } else if (remote) {
         // The server finds the entries; each proof is still checked here, against --policy/--key when
         // given, else against the key the server publishes (GET /api/v1/log/keys).
-        const policy =
-          opts.policy || opts.key ? await loadPolicy(opts, ctx) : parsePolicy((await remote.keys()).policy);
+        const policy = await policyFor(opts, ctx, remote);
         const r = await remote.verify(hashed.sha256);
         const offline = r.matches.map((m) => verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }));
         valid = r.valid && offline.every((o) => o.valid);

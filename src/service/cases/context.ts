@@ -2,6 +2,7 @@ import type { Clock, RandomBytes } from "../../core/clock.js";
 import { KeyedLock } from "../../core/keyed-lock.js";
 import type { BlobStore, CaseStore, IdentityStore } from "../../esign/ports.js";
 import type { Ledger } from "../../ledger/ledger.js";
+import { EntryCache } from "./entry-cache.js";
 
 /** Something that happened to a case, for webhooks. */
 export interface CaseEvent {
@@ -31,10 +32,12 @@ export interface CaseServices {
   /** Receives case events after they are recorded (webhook delivery). */
   onEvent?: (e: CaseEvent) => void;
   locks: KeyedLock;
+  /** Parsed entries of the signed tree, which never change. */
+  entries: EntryCache;
 }
 
 export function caseServices(
-  o: Omit<CaseServices, "locks" | "signatureToleranceMs" | "invitationTtlMs"> &
+  o: Omit<CaseServices, "locks" | "entries" | "signatureToleranceMs" | "invitationTtlMs"> &
     Partial<Pick<CaseServices, "signatureToleranceMs" | "invitationTtlMs">>,
 ): CaseServices {
   return {
@@ -42,5 +45,6 @@ export function caseServices(
     invitationTtlMs: 14 * 24 * 3600 * 1000,
     ...o,
     locks: new KeyedLock(),
+    entries: new EntryCache(),
   };
 }

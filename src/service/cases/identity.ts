@@ -4,10 +4,12 @@ import { NotFoundError } from "../../core/errors.js";
 import { findParty } from "../../esign/case.js";
 import { identityCommitment } from "../../esign/identity-commitment.js";
 import type { JsonObject } from "../../ledger/entry.js";
+import type { Appended } from "../../ledger/ledger.js";
 import type { Receipt } from "../../ledger/receipt.js";
 import { receiptForAppended } from "../receipts.js";
 import type { CaseServices } from "./context.js";
 import { parseInput } from "./create-case.js";
+import { appendCaseEntry } from "./entry-cache.js";
 import { loadCase } from "./load-case.js";
 
 export const attestIdentityInput = z
@@ -57,14 +59,21 @@ export async function attestIdentity(
     attestedBy,
     attestedAt: verifiedAt,
   });
-  const appended = await ctx.ledger.append("identity.attested", {
-    case: caseId,
-    signer: o.signer,
-    method: o.method,
-    attestedBy,
-    verifiedAt,
-    commitment,
-  });
+  let appended: Appended;
+  try {
+    appended = await appendCaseEntry(ctx, "identity.attested", {
+      case: caseId,
+      signer: o.signer,
+      method: o.method,
+      attestedBy,
+      verifiedAt,
+      commitment,
+    });
+  } catch (e) {
+    // Refused (e.g. OVERLOADED): keep no personal data that no attestation stands for.
+    await ctx.identities.eraseIdentity(caseId, o.signer).catch(() => undefined);
+    throw e;
+  }
   ctx.onEvent?.({ type: "identity.attested", caseId, data: { signer: o.signer, method: o.method } });
   return { commitment, ...(await receiptForAppended(ctx.ledger, appended)) };
 }
@@ -75,6 +84,8 @@ export async function eraseIdentity(
   caseId: string,
   signer: string,
 ): Promise<{ erased: boolean }> {
-  await loadCase(ctx, caseId);
+  const c = await loadCase(ctx, caseId);
+  if (!findParty(c, signer))
+    throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
   return { erased: await ctx.identities.eraseIdentity(caseId, signer) };
 }

@@ -67,9 +67,11 @@ export async function openInvitation(
   return { inv, party };
 }
 
-/** Revokes every open invitation of a party (or one by token hash prefix). */
+/** Revokes every open invitation of a party; returns how many. */
 export async function revokeInvitations(ctx: CaseServices, caseId: string, signer: string): Promise<number> {
-  await loadCase(ctx, caseId);
+  const c = await loadCase(ctx, caseId);
+  if (!findParty(c, signer))
+    throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
   let n = 0;
   for (const inv of await ctx.cases.listInvitations(caseId)) {
     if (inv.signer !== signer || inv.revoked) continue;

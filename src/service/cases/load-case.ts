@@ -12,16 +12,25 @@ export async function loadCase(ctx: CaseServices, id: string): Promise<CaseRecor
   return c;
 }
 
-/** The case's log entries, in order (from the ledger's case index). */
+/** The case's entries in the signed tree, in order (from the ledger's case index); only unseen ones are read. */
 export async function caseEntries(ctx: CaseServices, id: string): Promise<Entry[]> {
-  const indices = await ctx.ledger.storage.findByRef(`case:${id}`);
-  const out: Entry[] = [];
+  const size = ctx.ledger.size;
+  const indices = (await ctx.ledger.storage.findByRef(`case:${id}`)).filter((i) => i < size);
+  const found = new Map<number, Entry>();
+  const missing: number[] = [];
   for (const i of indices) {
-    if (i >= ctx.ledger.size) continue;
-    const data = await ctx.ledger.storage.getEntry(i);
-    if (data) out.push(parseEntry(data));
+    const e = ctx.entries.get(i);
+    if (e) found.set(i, e);
+    else missing.push(i);
   }
-  return out;
+  const read = await Promise.all(missing.map((i) => ctx.ledger.storage.getEntry(i)));
+  for (const data of read) {
+    if (!data) continue;
+    const e = parseEntry(data);
+    ctx.entries.set(e.index, e);
+    found.set(e.index, e);
+  }
+  return indices.flatMap((i) => found.get(i) ?? []);
 }
 
 export async function loadCaseState(

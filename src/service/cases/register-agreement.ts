@@ -4,6 +4,7 @@ import { sha256 } from "../../crypto/sha256.js";
 import type { Receipt } from "../../ledger/receipt.js";
 import { receiptForAppended } from "../receipts.js";
 import type { CaseServices } from "./context.js";
+import { appendCaseEntry } from "./entry-cache.js";
 import { loadCaseState } from "./load-case.js";
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
@@ -41,7 +42,7 @@ export async function registerAgreement(
     await check(pdf);
     const digest = toHex(sha256(pdf));
     await ctx.blobs.putBlob(pdf);
-    const appended = await ctx.ledger.append("agreement.registered", {
+    const appended = await appendCaseEntry(ctx, "agreement.registered", {
       case: c.id,
       sha256: digest,
       size: pdf.length,

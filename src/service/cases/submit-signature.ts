@@ -9,6 +9,7 @@ import {
 import type { Receipt } from "../../ledger/receipt.js";
 import { receiptForAppended } from "../receipts.js";
 import type { CaseServices } from "./context.js";
+import { appendCaseEntry } from "./entry-cache.js";
 import { loadCaseState } from "./load-case.js";
 
 /** Who is submitting: the case's mediator (for any party), or a party through its own invitation. */
@@ -99,7 +100,7 @@ export async function submitSignature(
       signature: s.signature,
     };
     verifyAgreementSignature(body);
-    const appended = await ctx.ledger.append("agreement.signed", { ...body });
+    const appended = await appendCaseEntry(ctx, "agreement.signed", { ...body });
     const receipt = await receiptForAppended(ctx.ledger, appended);
     ctx.onEvent?.({
       type: "agreement.signed",

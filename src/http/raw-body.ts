@@ -1,0 +1,56 @@
+import type { Request, Response } from "express";
+import { AppError } from "../core/errors.js";
+
+/**
+ * Reads a whole request body of at most `limit` bytes, uncompressed only.
+ * A declared Content-Length over the limit is refused before reading; a
+ * chunked body as soon as it passes it. Either way the answer closes the
+ * connection rather than read, say, 2 GiB nobody will use. A body cut off
+ * before its end rejects (UPLOAD_INCOMPLETE), so nothing acts on half of it.
+ */
+export function readRawBody(
+  req: Request,
+  res: Response,
+  limit: number,
+  tooLargeMessage: string,
+): Promise<Buffer> {
+  const encoding = req.headers["content-encoding"];
+  if (encoding !== undefined && encoding.toLowerCase() !== "identity") {
+    return Promise.reject(
+      new AppError("UNSUPPORTED_MEDIA_TYPE", "unsupported Content-Encoding; send the body uncompressed"),
+    );
+  }
+  const tooLarge = () => {
+    res.setHeader("Connection", "close");
+    return new AppError("PAYLOAD_TOO_LARGE", tooLargeMessage);
+  };
+  if (Number(req.headers["content-length"]) > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (e: AppError | undefined) => {
+      if (done) return;
+      done = true;
+      req.off("data", onData);
+      if (e) {
+        req.resume(); // discard the rest; the answer closes the connection
+        reject(e);
+      } else resolve(Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish(tooLarge());
+      else chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => finish(undefined));
+    req.once("close", () => {
+      if (!req.complete)
+        finish(new AppError("UPLOAD_INCOMPLETE", "the request body was cut off before it finished"));
+    });
+    req.once("error", (cause) =>
+      finish(new AppError("UPLOAD_INCOMPLETE", "the request body failed before it finished", { cause })),
+    );
+  });
+}

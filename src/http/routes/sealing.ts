@@ -1,0 +1,104 @@
+import { z } from "zod";
+import type { CaseServices } from "../../service/cases/context.js";
+import type { PdfTools } from "../../service/cases/pdf-tools.js";
+import { sealAgreement } from "../../service/cases/seal-agreement.js";
+import { dockingInput, dockingVerify } from "../../service/docking-verify.js";
+import { evidenceCertificate } from "../../service/evidence-certificate.js";
+import type { Witnessing } from "../../service/witnessing.js";
+import type { AppDeps } from "../deps.js";
+import { type AnyOperation, defineOperation } from "../operation.js";
+import { sendJson } from "../send-json.js";
+import { caseIdParam } from "./case-schemas.js";
+
+export interface SealingDeps {
+  pdf: PdfTools;
+  centreName: string;
+  pages?: "last" | "all-edge";
+  witnessing?: Witnessing;
+}
+
+function sendPdf(res: import("express").Response, bytes: Uint8Array, name: string, sha256?: string): void {
+  res.setHeader("Content-Type", "application/pdf");
+  res.setHeader("Content-Disposition", `attachment; filename="${name}"`);
+  if (sha256) res.setHeader("X-Content-SHA256", sha256);
+  res.setHeader("Content-Length", bytes.length);
+  res.end(bytes);
+}
+
+/** Sealing agreements and evidence certificates (DESIGN §7, issue 6), for the parts that need the PDF layer. */
+export function sealingOperations(deps: AppDeps, cases: CaseServices | undefined, s: SealingDeps): AnyOperation[] {
+  const ops: AnyOperation[] = [
+    defineOperation({
+      id: "getEvidenceCertificate",
+      method: "get",
+      path: "/api/v1/evidence/:id/certificate.pdf",
+      tag: "evidence",
+      summary: "Verification certificate (存证证书) of a deposit, sealed and signed",
+      description:
+        "Names the evidence ID, tx hash, block height, time, digest, checkpoint and court cosignatures, and how to check " +
+        "them independently; sealed like an agreement (QR code to the verify page, receipt embedded, PAdES-signed).",
+      params: z.object({ id: z.string().max(64) }),
+      responses: { 200: { description: "the certificate", binary: "application/pdf" } },
+      async handle({ params, res }) {
+        const { pdf, receipt } = await evidenceCertificate(deps.ledger, params.id, {
+          pdf: s.pdf,
+          centreName: s.centreName,
+          publicUrl: cases?.publicUrl ?? "",
+          ...(s.witnessing ? { cosignatures: (note: string) => s.witnessing?.cosignaturesOf(note) ?? [] } : {}),
+        });
+        sendPdf(res, pdf, `${receipt.evidenceId}-certificate.pdf`);
+      },
+    }),
+    defineOperation({
+      id: "dockingVerify",
+      method: "post",
+      path: "/api/v1/docking/verify",
+      tag: "docking",
+      summary: "Court batch check of evidence IDs or digests, answer signed by the log key",
+      description:
+        "Up to 1,000 items, each `{sha256}` or `{evidenceId}`. `signature` is the hex Ed25519 signature by the log key over " +
+        "the RFC 8785 canonical JSON of the answer without `signature`, so a court can keep the answer and re-check it.",
+      roles: ["court"],
+      body: dockingInput,
+      responses: {
+        200: {
+          description: "one result per item, in order",
+          json: z.object({ results: z.array(z.record(z.string(), z.unknown())), answeredAt: z.string(), signature: z.string() }),
+        },
+      },
+      async handle({ body, res }) {
+        sendJson(
+          res,
+          await dockingVerify(deps.ledger, body, {
+            clock: deps.clock,
+            ...(s.witnessing ? { checkpointFor: (i: number) => (s.witnessing as Witnessing).checkpointFor(i) } : {}),
+          }),
+        );
+      },
+    }),
+  ];
+  if (cases) {
+    ops.push(
+      defineOperation({
+        id: "sealAgreement",
+        method: "post",
+        path: "/api/v1/cases/:id/seal",
+        tag: "cases",
+        summary: "Seal the fully signed agreement and download it",
+        description:
+          "The registered PDF with the visible e-seal, the case package embedded as notarium-proof.json and a PAdES signature " +
+          "(ECDSA P-256), appended so the registered bytes stay a prefix; records `agreement.sealed`. Sealing again returns the same file. " +
+          "409 `SIGNATURES_MISSING` while a party has not signed.",
+        roles: ["mediator"],
+        params: z.object({ id: caseIdParam }),
+        responses: { 200: { description: "the sealed agreement", binary: "application/pdf" } },
+        errors: { 409: "SIGNATURES_MISSING or AGREEMENT_MISSING" },
+        async handle({ params, res }) {
+          const sealed = await sealAgreement(cases, params.id, { pdf: s.pdf, centreName: s.centreName, ...(s.pages ? { pages: s.pages } : {}) });
+          sendPdf(res, sealed.pdf, `${params.id}-sealed.pdf`, sealed.sha256);
+        },
+      }),
+    );
+  }
+  return ops;
+}
