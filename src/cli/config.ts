@@ -13,6 +13,7 @@ const schema = z.object({
     .optional(),
   NOTARIUM_PUBLIC_URL: z.string().url("NOTARIUM_PUBLIC_URL must be an absolute URL").optional(),
   NOTARIUM_WITNESS_POLICY: z.string().min(1).optional(),
+  NOTARIUM_CENTRE_NAME: z.string().trim().min(1).max(20).optional(),
   NOTARIUM_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()
@@ -29,6 +30,8 @@ export interface Config {
   readonly origin: string | undefined;
   readonly publicUrl: string | undefined;
   readonly witnessPolicyFile: string | undefined;
+  /** The mediation centre's name on seals and certificates. */
+  readonly centreName: string | undefined;
   readonly maxUploadBytes: number;
   readonly logLevel: string;
 }
@@ -52,6 +55,7 @@ export function parseConfig(
     origin: e.NOTARIUM_ORIGIN,
     publicUrl: e.NOTARIUM_PUBLIC_URL,
     witnessPolicyFile: e.NOTARIUM_WITNESS_POLICY,
+    centreName: e.NOTARIUM_CENTRE_NAME,
     maxUploadBytes: e.NOTARIUM_MAX_UPLOAD_BYTES,
     logLevel: e.NOTARIUM_LOG_LEVEL,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),

@@ -11,6 +11,7 @@ import { registerServe } from "./commands/serve.js";
 import { registerSign } from "./commands/sign.js";
 import { registerToken } from "./commands/token.js";
 import { registerVerify } from "./commands/verify.js";
+import { registerWitness } from "./commands/witness.js";
 import { type Config, parseConfig } from "./config.js";
 import { describeError, EXIT, exitStatusFor } from "./output.js";
 import { RemoteClient } from "./remote-client.js";
@@ -68,6 +69,7 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
   registerProve(program, ctx);
   registerToken(program, ctx);
   registerCase(program, ctx);
+  registerWitness(program, ctx);
   registerIdentity(program, ctx);
   registerKeygen(program, ctx);
   registerSign(program, ctx);

@@ -34,7 +34,13 @@ export async function loadLogKey(
 /** Opens the ledger in a local data directory (refused while a running service holds it). */
 export async function openLocalLedger(
   config: Config,
-  deps: { clock: Clock; randomBytes: RandomBytes; maxBatch?: number; maxQueue?: number },
+  deps: {
+    clock: Clock;
+    randomBytes: RandomBytes;
+    maxBatch?: number;
+    maxQueue?: number;
+    onBlock?: (cp: import("../ledger/ledger-store.js").StoredCheckpoint) => void;
+  },
 ): Promise<LocalLedger> {
   const { key, created } = await loadLogKey(config, deps);
   const store = new LevelLedgerStore(join(config.dataDir, "ledger"));
@@ -43,6 +49,7 @@ export async function openLocalLedger(
     const ledger = await Ledger.open({
       store,
       key,
+      onBlock: deps.onBlock,
       clock: deps.clock,
       maxBatch: deps.maxBatch,
       maxQueue: deps.maxQueue,

@@ -13,6 +13,7 @@ import { healthOperations } from "./routes/health.js";
 import { invitationOperations } from "./routes/invitations.js";
 import { logOperations } from "./routes/log.js";
 import { proofOperations } from "./routes/proofs.js";
+import { sealingOperations } from "./routes/sealing.js";
 import { verifyOperations } from "./routes/verify.js";
 import { cors, securityHeaders } from "./security.js";
 
@@ -22,6 +23,7 @@ export function apiOperations(deps: AppDeps): AnyOperation[] {
     ...evidenceOperations(deps),
     ...verifyOperations(deps),
     ...(deps.cases ? [...caseOperations(deps, deps.cases), ...invitationOperations(deps.cases)] : []),
+    ...(deps.sealing ? sealingOperations(deps, deps.cases, deps.sealing) : []),
     ...logOperations(deps),
     ...proofOperations(deps),
     ...healthOperations(deps),

@@ -4,8 +4,10 @@ import type { TlogPolicy } from "../crypto/tlog-policy.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { CaseServices } from "../service/cases/context.js";
 import type { Principal } from "../service/tokens.js";
+import type { Witnessing } from "../service/witnessing.js";
 import type { Metrics } from "./metrics.js";
 import type { HttpOptions } from "./options.js";
+import type { SealingDeps } from "./routes/sealing.js";
 
 /** Checks a bearer token (service/tokens.ts TokenAuthenticator). */
 export interface Authenticator {
@@ -32,4 +34,8 @@ export interface AppDeps {
   policy?: TlogPolicy;
   /** Mediation cases (DESIGN §5, §6); without them the case, invitation and signature routes are not served. */
   cases?: CaseServices;
+  /** PDF sealing and certificates (DESIGN §7); without it those routes are not served. */
+  sealing?: SealingDeps;
+  /** Witness cosignatures (DESIGN §11): which checkpoint to publish and to prove against. */
+  witnessing?: Witnessing;
 }

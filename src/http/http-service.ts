@@ -20,6 +20,8 @@ export interface HttpServiceDeps {
   policy?: TlogPolicy;
   /** Mediation cases; their stores and webhooks belong to the caller, who closes them after stop(). */
   cases?: CaseServices;
+  sealing?: import("./routes/sealing.js").SealingDeps;
+  witnessing?: import("../service/witnessing.js").Witnessing;
   /** Prometheus process metrics (default on; tests that start many apps turn them off). */
   processMetrics?: boolean;
 }

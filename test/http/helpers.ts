@@ -49,6 +49,8 @@ export async function startTestService(
     maxBatch?: number;
     logger?: pino.Logger;
     cases?: CaseOptions;
+    /** Serve sealing, certificates and docking with a TEST-ONLY PDF certificate. */
+    sealing?: boolean;
   } = {},
 ): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), "notarium-http-"));
@@ -87,6 +89,7 @@ export async function startTestService(
       options: { ...DEFAULT_HTTP_OPTIONS, rateLimit: false, ...opts.options },
       processMetrics: false,
       cases: cases.services,
+      ...(opts.sealing ? { sealing: await testSealing() } : {}),
     },
     { port: 0, host: "127.0.0.1" },
   );
@@ -227,5 +230,25 @@ export function multipart(
     contentType: `multipart/form-data; boundary=${boundary}`,
     chunks,
     length: chunks.reduce((n, c) => n + c.length, 0),
+  };
+}
+
+/** PDF sealing with a TEST-ONLY certificate from a public seed. */
+async function testSealing() {
+  const { createPdfCertificate, pdfSignerFromPem } = await import("../../src/pdf/index.js");
+  const { createPdfTools } = await import("../../src/pdf/pdf-tools.js");
+  const { seededBytes } = await import("../helpers/ledger.js");
+  const cert = createPdfCertificate({
+    commonName: "示例人民调解委员会 (TEST ONLY)",
+    clock: systemClock,
+    randomBytes: seededBytes(9),
+  });
+  return {
+    pdf: createPdfTools({
+      signer: pdfSignerFromPem(cert.certificatePem, cert.privateKeyPem),
+      certificatePem: cert.certificatePem,
+      clock: systemClock,
+    }),
+    centreName: "示例人民调解委员会",
   };
 }

@@ -5,6 +5,7 @@ import { createToken, TokenAuthenticator } from "../../service/tokens.js";
 import { writeFileAtomic } from "../../storage/token-file.js";
 import type { CliContext } from "../main.js";
 import { type CaseStack, openCaseStack } from "../open-cases.js";
+import { openSealing, openWitnessing, type Witnessing } from "../open-extras.js";
 import { openLocalLedger } from "../open-local.js";
 import { tokenFileOf } from "./token.js";
 
@@ -37,7 +38,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
         https: config.publicUrl?.startsWith("https:") ?? false,
       });
       const logger = pino({ level: config.logLevel, base: { service: "notarium" } });
-      const local = await openLocalLedger(config, ctx);
+      // Witness rounds start after each block; the hook is bound once witnessing exists.
+      let witnessing: Witnessing | undefined;
+      const local = await openLocalLedger(config, { ...ctx, onBlock: (cp) => witnessing?.onBlock(cp) });
       let admin: string | undefined;
       let service: HttpService;
       let cases: CaseStack | undefined;
@@ -54,6 +57,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
           publicUrl: config.publicUrl ?? "",
           logger,
         });
+        witnessing = await openWitnessing(config, local.ledger, ctx, logger);
+        const sealing = await openSealing(config, ctx);
         service = await startHttpService(
           {
             ledger: local.ledger,
@@ -63,7 +68,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
             randomBytes: ctx.randomBytes,
             options,
             cases: cases.services,
-            // Witnesses (NOTARIUM_WITNESS_POLICY) arrive with the docking issue; until then the policy is this log alone.
+            sealing,
+            witnessing,
+            ...(witnessing.policy ? { policy: witnessing.policy } : {}),
           },
           { port: config.port, host: config.host },
         );
@@ -105,6 +112,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         process.once("SIGTERM", () => stop("SIGTERM"));
       });
       await service.stop();
+      await witnessing.close();
       await cases.close();
       await local.close();
       logger.info({ size: local.ledger.size, blockHeight: local.ledger.latest().blockHeight }, "stopped");

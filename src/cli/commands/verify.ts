@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
+import { ValidationError } from "../../core/errors.js";
 import { type Check, singleLogPolicy, verifyTlogProof } from "../../ledger/verify-proof.js";
 import { verifyDigest } from "../../service/verify-evidence.js";
 import { hashFile } from "../hash-file.js";
@@ -9,6 +10,7 @@ import { CliExit, EXIT, printJson } from "../output.js";
 import { createProgress } from "../progress.js";
 import { loadPolicy, policyFor, printChecks, readText } from "../trust-policy.js";
 import { verifyPackageFile } from "./verify-package.js";
+import { readSealedPdf, verifySealedFile } from "./verify-sealed.js";
 
 interface VerifyOptions {
   proof?: string;
@@ -16,6 +18,7 @@ interface VerifyOptions {
   agreement?: string;
   policy?: string;
   key?: string;
+  cert?: string;
   json?: boolean;
 }
 
@@ -34,6 +37,10 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option("--agreement <pdf>", "with --package: the agreement PDF, checked against the registered digest")
     .option("--policy <file>", "trust policy (c2sp.org/tlog-policy): log key, witnesses, quorum")
     .option("--key <vkey>", "trust this log verifier key (instead of --policy)")
+    .option(
+      "--cert <pem>",
+      "for a sealed PDF: the service's PDF signing certificate (else fetched with --server, or keys/pdf-signing.crt)",
+    )
     .option("--json", "print the result as JSON")
     .action(async (file: string | undefined, opts: VerifyOptions) => {
       if (opts.package) {
@@ -44,6 +51,17 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         return;
       }
       if (!file) throw new CliExit(EXIT.usage, "notarium: verify needs a FILE to check, or --package FILE");
+      if (!opts.proof) {
+        const sealed = await readSealedPdf(file).catch((cause) => {
+          throw new ValidationError("FILE_UNREADABLE", `cannot read ${file}: ${(cause as Error).message}`, {
+            cause,
+          });
+        });
+        if (sealed) {
+          await verifySealedFile(ctx, file, sealed, opts);
+          return;
+        }
+      }
       const size = await stat(file).then(
         (s) => s.size,
         () => 0,

@@ -97,7 +97,14 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       responses: { 201: { description: "registered; the receipt", json: agreementReceiptSchema } },
       errors: { 409: "AGREEMENT_LOCKED: a party has signed already" },
       async handle({ params, body, res }) {
-        const receipt = await registerAgreement(cases, params.id, body);
+        // With the PDF layer at hand, refuse encrypted, corrupt or unsealable files before anything is stored.
+        const pdf = deps.sealing?.pdf;
+        const receipt = await registerAgreement(
+          cases,
+          params.id,
+          body,
+          pdf ? (b) => pdf.check(b) : undefined,
+        );
         res.setHeader("Location", `/api/v1/evidence/${receipt.evidenceId}`);
         sendJson(res, receipt, 201);
       },

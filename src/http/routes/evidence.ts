@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { depositEvidence, depositEvidenceBatch, evidenceInput } from "../../service/deposit-evidence.js";
 import { findEvidence } from "../../service/find-evidence.js";
+import { receiptForIndex } from "../../service/receipts.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { receiptSchema } from "../schemas.js";
@@ -89,7 +90,14 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       params: idParams,
       responses: { 200: { description: "c2sp.org/tlog-proof text", text: "text/plain; charset=utf-8" } },
       async handle({ params, res }) {
-        const receipt = await findEvidence(ledger, params.id);
+        let receipt = await findEvidence(ledger, params.id);
+        // Prefer the newest checkpoint that meets the witness quorum (DESIGN §11).
+        if (deps.witnessing)
+          receipt = await receiptForIndex(
+            ledger,
+            receipt.index,
+            deps.witnessing.checkpointFor(receipt.index),
+          );
         res.setHeader("Content-Disposition", `inline; filename="${receipt.evidenceId}.tlog-proof"`);
         res.type("text/plain; charset=utf-8").send(receipt.tlogProof);
       },

@@ -59,7 +59,7 @@ export function logOperations(deps: AppDeps): AnyOperation[] {
       ...(w.url ? { url: w.url } : {}),
     })),
     policy: formatPolicy(policy),
-    pdfCertificate: null,
+    pdfCertificate: deps.sealing?.pdf.certificatePem ?? null,
   };
 
   const readEntry = async (index: number, size: number) => {
@@ -84,7 +84,7 @@ export function logOperations(deps: AppDeps): AnyOperation[] {
       responses: { 200: { description: "signed note", text: "text/plain; charset=utf-8" } },
       handle({ res }) {
         res.setHeader("Cache-Control", "no-cache");
-        res.type("text/plain; charset=utf-8").send(ledger.latest().note);
+        res.type("text/plain; charset=utf-8").send((deps.witnessing?.checkpoint() ?? ledger.latest()).note);
       },
     }),
     defineOperation({

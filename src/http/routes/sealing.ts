@@ -26,7 +26,11 @@ function sendPdf(res: import("express").Response, bytes: Uint8Array, name: strin
 }
 
 /** Sealing agreements and evidence certificates (DESIGN §7, issue 6), for the parts that need the PDF layer. */
-export function sealingOperations(deps: AppDeps, cases: CaseServices | undefined, s: SealingDeps): AnyOperation[] {
+export function sealingOperations(
+  deps: AppDeps,
+  cases: CaseServices | undefined,
+  s: SealingDeps,
+): AnyOperation[] {
   const ops: AnyOperation[] = [
     defineOperation({
       id: "getEvidenceCertificate",
@@ -44,7 +48,9 @@ export function sealingOperations(deps: AppDeps, cases: CaseServices | undefined
           pdf: s.pdf,
           centreName: s.centreName,
           publicUrl: cases?.publicUrl ?? "",
-          ...(s.witnessing ? { cosignatures: (note: string) => s.witnessing?.cosignaturesOf(note) ?? [] } : {}),
+          ...(s.witnessing
+            ? { cosignatures: (note: string) => s.witnessing?.cosignaturesOf(note) ?? [] }
+            : {}),
         });
         sendPdf(res, pdf, `${receipt.evidenceId}-certificate.pdf`);
       },
@@ -63,7 +69,11 @@ export function sealingOperations(deps: AppDeps, cases: CaseServices | undefined
       responses: {
         200: {
           description: "one result per item, in order",
-          json: z.object({ results: z.array(z.record(z.string(), z.unknown())), answeredAt: z.string(), signature: z.string() }),
+          json: z.object({
+            results: z.array(z.record(z.string(), z.unknown())),
+            answeredAt: z.string(),
+            signature: z.string(),
+          }),
         },
       },
       async handle({ body, res }) {
@@ -71,7 +81,9 @@ export function sealingOperations(deps: AppDeps, cases: CaseServices | undefined
           res,
           await dockingVerify(deps.ledger, body, {
             clock: deps.clock,
-            ...(s.witnessing ? { checkpointFor: (i: number) => (s.witnessing as Witnessing).checkpointFor(i) } : {}),
+            ...(s.witnessing
+              ? { checkpointFor: (i: number) => (s.witnessing as Witnessing).checkpointFor(i) }
+              : {}),
           }),
         );
       },
@@ -94,7 +106,11 @@ export function sealingOperations(deps: AppDeps, cases: CaseServices | undefined
         responses: { 200: { description: "the sealed agreement", binary: "application/pdf" } },
         errors: { 409: "SIGNATURES_MISSING or AGREEMENT_MISSING" },
         async handle({ params, res }) {
-          const sealed = await sealAgreement(cases, params.id, { pdf: s.pdf, centreName: s.centreName, ...(s.pages ? { pages: s.pages } : {}) });
+          const sealed = await sealAgreement(cases, params.id, {
+            pdf: s.pdf,
+            centreName: s.centreName,
+            ...(s.pages ? { pages: s.pages } : {}),
+          });
           sendPdf(res, sealed.pdf, `${params.id}-sealed.pdf`, sealed.sha256);
         },
       }),

@@ -1,0 +1,141 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeKeyPair } from "../helpers/cases.js";
+import { runCliAsync } from "../helpers/run-cli.js";
+import { invite, openCase, postSignature, sha256Hex, signed } from "./case-helpers.js";
+import { call, startTestService, type TestService } from "./helpers.js";
+
+const AGREEMENT = new Uint8Array(
+  readFileSync(new URL("../../fixtures/pdf/agreement-3p.pdf", import.meta.url)),
+);
+
+describe("sealing over HTTP", () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService({ sealing: true });
+  });
+  afterAll(() => s.close());
+
+  async function signedCase() {
+    const alice = nodeKeyPair();
+    const bob = nodeKeyPair();
+    const c = await openCase(
+      s,
+      [
+        { id: "alice", role: "applicant", publicKey: alice.publicKey },
+        { id: "bob", role: "respondent", publicKey: bob.publicKey },
+      ],
+      { agreement: AGREEMENT },
+    );
+    const f = (signer: string, role: string) => ({ case: c.id, document: c.document, role, signer });
+    return {
+      c,
+      sign: async (who: "alice" | "bob") => {
+        const inv = await invite(s, c.id, who);
+        const r = await postSignature(
+          s,
+          c.id,
+          signed(who === "alice" ? alice : bob, f(who, who === "alice" ? "applicant" : "respondent")),
+          inv.token,
+        );
+        expect(r.status, r.text).toBe(201);
+      },
+    };
+  }
+
+  it("seals a signed agreement, returns the same file again, and the CLI verifies it against the server", async () => {
+    const { c, sign } = await signedCase();
+    await sign("alice");
+    const early = await call(s.url, "POST", `/api/v1/cases/${c.id}/seal`, { token: s.tokens.mediator });
+    expect(early.status).toBe(409);
+    expect(early.json.error.code).toBe("SIGNATURES_MISSING");
+    await sign("bob");
+    const sealed = await fetch(`${s.url}/api/v1/cases/${c.id}/seal`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${s.tokens.mediator}` },
+    });
+    expect(sealed.status).toBe(200);
+    expect(sealed.headers.get("content-type")).toBe("application/pdf");
+    const bytes = new Uint8Array(await sealed.arrayBuffer());
+    expect(Buffer.from(bytes.subarray(0, AGREEMENT.length)).equals(Buffer.from(AGREEMENT))).toBe(true);
+    const again = new Uint8Array(
+      await (
+        await fetch(`${s.url}/api/v1/cases/${c.id}/seal`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${s.tokens.mediator}` },
+        })
+      ).arrayBuffer(),
+    );
+    expect(sha256Hex(again)).toBe(sha256Hex(bytes));
+    expect(
+      (await call(s.url, "GET", `/api/v1/cases/${c.id}`, { token: s.tokens.mediator })).json.status,
+    ).toBe("sealed");
+
+    const dir = mkdtempSync(join(tmpdir(), "notarium-sealed-"));
+    writeFileSync(join(dir, "sealed.pdf"), bytes);
+    const ok = await runCliAsync(["verify", "sealed.pdf", "--server", s.url, "--json"], { cwd: dir });
+    expect(ok.status, ok.stderr + ok.stdout).toBe(0);
+    expect(JSON.parse(ok.stdout).checks.find((x: { name: string }) => x.name === "seal-recorded")?.ok).toBe(
+      true,
+    );
+    const tampered = bytes.slice();
+    tampered[100] = (tampered[100] as number) ^ 1;
+    writeFileSync(join(dir, "tampered.pdf"), tampered);
+    expect((await runCliAsync(["verify", "tampered.pdf", "--server", s.url], { cwd: dir })).status).toBe(1);
+    // Offline, with the service's certificate and log key only.
+    const keys = (await call(s.url, "GET", "/api/v1/log/keys")).json;
+    expect(keys.pdfCertificate).toMatch(/BEGIN CERTIFICATE/);
+    writeFileSync(join(dir, "cert.pem"), keys.pdfCertificate);
+    const offline = await runCliAsync(
+      ["verify", "sealed.pdf", "--cert", "cert.pem", "--key", keys.verifierKey],
+      { cwd: dir },
+    );
+    expect(offline.status, offline.stderr + offline.stdout).toBe(0);
+  }, 60_000);
+
+  it("serves a sealed certificate for any evidence, and court batch checks signed by the log key", async () => {
+    const dep = await call(s.url, "POST", "/api/v1/evidence", {
+      token: s.tokens.mediator,
+      json: { sha256: "ab".repeat(32) },
+    });
+    const cert = await fetch(`${s.url}/api/v1/evidence/${dep.json.evidenceId}/certificate.pdf`);
+    expect(cert.status).toBe(200);
+    expect(cert.headers.get("content-type")).toBe("application/pdf");
+    expect((await fetch(`${s.url}/api/v1/evidence/NTR-0000000000000000/certificate.pdf`)).status).toBe(404);
+    const dock = await call(s.url, "POST", "/api/v1/docking/verify", {
+      token: s.tokens.court,
+      json: { items: [{ sha256: "ab".repeat(32) }, { evidenceId: dep.json.evidenceId }] },
+    });
+    expect(dock.status).toBe(200);
+    expect(dock.json.results.map((r: { valid: boolean }) => r.valid)).toEqual([true, true]);
+    expect(dock.json.signature).toMatch(/^[0-9a-f]{128}$/);
+    expect(
+      (
+        await call(s.url, "POST", "/api/v1/docking/verify", {
+          token: s.tokens.mediator,
+          json: { items: [{ sha256: "ab".repeat(32) }] },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await call(s.url, "POST", "/api/v1/docking/verify", { token: s.tokens.court, json: { items: [] } }))
+        .status,
+    ).toBe(400);
+  }, 60_000);
+
+  it("refuses an encrypted agreement upload with ENCRYPTED", async () => {
+    const c = await openCase(s, [{ id: "a", role: "applicant" }], { agreement: null });
+    const enc = new Uint8Array(
+      readFileSync(new URL("../../fixtures/pdf/encrypted-owner.pdf", import.meta.url)),
+    );
+    const r = await call(s.url, "PUT", `/api/v1/cases/${c.id}/agreement`, {
+      token: s.tokens.mediator,
+      body: enc as Uint8Array<ArrayBuffer>,
+      headers: { "content-type": "application/pdf" },
+    });
+    expect(r.status).toBe(400);
+    expect(r.json.error.code).toBe("ENCRYPTED");
+  });
+});
