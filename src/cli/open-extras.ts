@@ -20,7 +20,7 @@ export const DEFAULT_CENTRE_NAME = "示例人民调解委员会";
 export async function openSealing(config: Config, deps: { clock: Clock; randomBytes: RandomBytes }) {
   const [{ loadOrCreatePdfCertificate }, { createPdfTools }] = await Promise.all([
     import("../pdf/certificate-files.js"),
-    import("../pdf/pdf-tools.js"),
+    import("./pdf-tools.js"),
   ]);
   const centreName = config.centreName ?? DEFAULT_CENTRE_NAME;
   const cert = await loadOrCreatePdfCertificate(config.keysDir, {

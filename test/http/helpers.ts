@@ -236,7 +236,7 @@ export function multipart(
 /** PDF sealing with a TEST-ONLY certificate from a public seed. */
 async function testSealing() {
   const { createPdfCertificate, pdfSignerFromPem } = await import("../../src/pdf/index.js");
-  const { createPdfTools } = await import("../../src/pdf/pdf-tools.js");
+  const { createPdfTools } = await import("../../src/cli/pdf-tools.js");
   const { seededBytes } = await import("../helpers/ledger.js");
   const cert = createPdfCertificate({
     commonName: "示例人民调解委员会 (TEST ONLY)",

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { createPdfTools } from "../../src/cli/pdf-tools.js";
 import { equalBytes, toHex } from "../../src/core/bytes.js";
 import { sha256 } from "../../src/crypto/sha256.js";
 import { verifySealedAgreement } from "../../src/esign/sealed-agreement.js";
 import { singleLogPolicy } from "../../src/ledger/verify-proof.js";
 import { createPdfCertificate, pdfSignerFromPem } from "../../src/pdf/index.js";
-import { createPdfTools } from "../../src/pdf/pdf-tools.js";
 import { bindPartyKey } from "../../src/service/cases/bind-party-key.js";
 import { createCase } from "../../src/service/cases/create-case.js";
 import { getCase } from "../../src/service/cases/get-case.js";

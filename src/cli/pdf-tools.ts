@@ -1,13 +1,13 @@
 import type { Clock } from "../core/clock.js";
+import { drawEvidenceCertificate } from "../pdf/evidence-certificate.js";
+import { loadSealFont } from "../pdf/font-file.js";
+import { inspectPdf } from "../pdf/inspect-pdf.js";
+import type { PdfSigner } from "../pdf/pdf-signer.js";
+import { sealPdf } from "../pdf/seal-pdf.js";
+import { verifySealedPdf } from "../pdf/verify-sealed-pdf.js";
 import type { PdfTools, SealRequest } from "../service/cases/pdf-tools.js";
-import { drawEvidenceCertificate } from "./evidence-certificate.js";
-import { loadSealFont } from "./font-file.js";
-import { inspectPdf } from "./inspect-pdf.js";
-import type { PdfSigner } from "./pdf-signer.js";
-import { sealPdf } from "./seal-pdf.js";
-import { verifySealedPdf } from "./verify-sealed-pdf.js";
 
-/** The service's PDF port (service/cases/pdf-tools.ts) over this module. */
+/** The service's PDF port (service/cases/pdf-tools.ts) over src/pdf: composed here so neither depends on the other. */
 export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; clock: Clock }): PdfTools {
   return {
     certificatePem: o.certificatePem,
