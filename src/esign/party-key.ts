@@ -19,7 +19,9 @@ export const PBKDF2_ITERATIONS = 600_000; // OWASP 2023 guidance for PBKDF2-HMAC
 export interface PartyKeyFile {
   format: typeof PARTY_KEY_FORMAT;
   publicKey: string;
-  encryption: "none" | { kdf: "PBKDF2-SHA256"; iterations: number; salt: string; cipher: "AES-256-GCM"; iv: string };
+  encryption:
+    | "none"
+    | { kdf: "PBKDF2-SHA256"; iterations: number; salt: string; cipher: "AES-256-GCM"; iv: string };
   seed?: string;
   ciphertext?: string;
 }
@@ -34,7 +36,9 @@ function subtle(): SubtleCrypto {
 }
 
 async function deriveKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
-  const base = await subtle().importKey("raw", bs(utf8(passphrase.normalize("NFC"))), "PBKDF2", false, ["deriveKey"]);
+  const base = await subtle().importKey("raw", bs(utf8(passphrase.normalize("NFC"))), "PBKDF2", false, [
+    "deriveKey",
+  ]);
   return subtle().deriveKey(
     { name: "PBKDF2", hash: "SHA-256", salt: bs(salt), iterations },
     base,
@@ -52,16 +56,30 @@ export async function createPartyKeyFile(
   iterations = PBKDF2_ITERATIONS,
 ): Promise<PartyKeyFile> {
   const publicKey = toHex(ed25519Portable.publicKey(seed));
-  if (passphrase === undefined) return { format: PARTY_KEY_FORMAT, publicKey, encryption: "none", seed: toHex(seed) };
-  if (passphrase.length < 8) throw new ValidationError("INVALID_ARGUMENT", "use a passphrase of at least 8 characters");
+  if (passphrase === undefined)
+    return { format: PARTY_KEY_FORMAT, publicKey, encryption: "none", seed: toHex(seed) };
+  if (passphrase.length < 8)
+    throw new ValidationError("INVALID_ARGUMENT", "use a passphrase of at least 8 characters");
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = await deriveKey(passphrase, salt, iterations);
-  const ct = new Uint8Array(await subtle().encrypt({ name: "AES-GCM", iv: bs(iv), additionalData: bs(utf8(publicKey)) }, key, bs(seed)));
+  const ct = new Uint8Array(
+    await subtle().encrypt(
+      { name: "AES-GCM", iv: bs(iv), additionalData: bs(utf8(publicKey)) },
+      key,
+      bs(seed),
+    ),
+  );
   return {
     format: PARTY_KEY_FORMAT,
     publicKey,
-    encryption: { kdf: "PBKDF2-SHA256", iterations, salt: toBase64(salt), cipher: "AES-256-GCM", iv: toBase64(iv) },
+    encryption: {
+      kdf: "PBKDF2-SHA256",
+      iterations,
+      salt: toBase64(salt),
+      cipher: "AES-256-GCM",
+      iv: toBase64(iv),
+    },
     ciphertext: toBase64(ct),
   };
 }
@@ -73,23 +91,36 @@ export function parsePartyKeyFile(text: string): PartyKeyFile {
   } catch (cause) {
     throw new ValidationError("MALFORMED_KEY", "the key file is not JSON", { cause });
   }
-  if (o?.format !== PARTY_KEY_FORMAT || typeof o.publicKey !== "string" || !/^[0-9a-f]{64}$/.test(o.publicKey)) {
+  if (
+    o?.format !== PARTY_KEY_FORMAT ||
+    typeof o.publicKey !== "string" ||
+    !/^[0-9a-f]{64}$/.test(o.publicKey)
+  ) {
     throw new ValidationError("MALFORMED_KEY", `not a ${PARTY_KEY_FORMAT} key file`);
   }
   return o;
 }
 
 /** Opens a key file, returning the 32-byte seed; a wrong passphrase is a VerificationError. */
-export async function openPartyKeyFile(file: PartyKeyFile, passphrase: string | undefined): Promise<Uint8Array> {
+export async function openPartyKeyFile(
+  file: PartyKeyFile,
+  passphrase: string | undefined,
+): Promise<Uint8Array> {
   let seed: Uint8Array;
   if (file.encryption === "none") {
     seed = fromHex(file.seed ?? "", 32, "seed");
   } else {
     const e = file.encryption;
-    if (e.kdf !== "PBKDF2-SHA256" || e.cipher !== "AES-256-GCM" || !Number.isSafeInteger(e.iterations) || e.iterations < 100_000) {
+    if (
+      e.kdf !== "PBKDF2-SHA256" ||
+      e.cipher !== "AES-256-GCM" ||
+      !Number.isSafeInteger(e.iterations) ||
+      e.iterations < 100_000
+    ) {
       throw new ValidationError("MALFORMED_KEY", "unsupported key file encryption");
     }
-    if (passphrase === undefined) throw new ValidationError("INVALID_ARGUMENT", "this key file is encrypted: a passphrase is needed");
+    if (passphrase === undefined)
+      throw new ValidationError("INVALID_ARGUMENT", "this key file is encrypted: a passphrase is needed");
     const key = await deriveKey(passphrase, fromBase64(e.salt), e.iterations);
     try {
       seed = new Uint8Array(
@@ -100,7 +131,9 @@ export async function openPartyKeyFile(file: PartyKeyFile, passphrase: string | 
         ),
       );
     } catch (cause) {
-      throw new VerificationError("SIGNATURE_INVALID", "wrong passphrase, or the key file was altered", { cause });
+      throw new VerificationError("SIGNATURE_INVALID", "wrong passphrase, or the key file was altered", {
+        cause,
+      });
     }
   }
   if (toHex(ed25519Portable.publicKey(seed)) !== file.publicKey) {

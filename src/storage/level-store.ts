@@ -69,7 +69,11 @@ export class LevelLedgerStore implements LedgerStore {
   constructor(readonly location: string) {
     // A larger block cache than LevelDB's 8 MB default keeps the upper Merkle levels and index blocks
     // in memory, which is what proof tail latency depends on.
-    this.db = new Level<Uint8Array, Uint8Array>(location, { keyEncoding: "view", valueEncoding: "view", cacheSize: 64 << 20 });
+    this.db = new Level<Uint8Array, Uint8Array>(location, {
+      keyEncoding: "view",
+      valueEncoding: "view",
+      cacheSize: 64 << 20,
+    });
   }
 
   async open(): Promise<void> {

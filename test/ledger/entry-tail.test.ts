@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fromHex, utf8 } from "../../src/core/bytes.js";
-import { type Entry, ENTRY_TYPES, encodeEntry } from "../../src/ledger/entry.js";
+import { ENTRY_TYPES, type Entry, encodeEntry } from "../../src/ledger/entry.js";
 import { hexEquals, readEntryTail } from "../../src/ledger/entry-tail.js";
 
 describe("readEntryTail", () => {
@@ -14,7 +14,14 @@ describe("readEntryTail", () => {
         fc.constantFrom(...ENTRY_TYPES),
         (body, index, prevBytes, type) => {
           const prev = [...prevBytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-          const e: Entry = { v: 1, index, prev, time: "2026-11-26T10:00:00.000Z", type, body: JSON.parse(JSON.stringify(body)) };
+          const e: Entry = {
+            v: 1,
+            index,
+            prev,
+            time: "2026-11-26T10:00:00.000Z",
+            type,
+            body: JSON.parse(JSON.stringify(body)),
+          };
           const data = encodeEntry(e);
           const t = readEntryTail(data);
           expect(t?.index).toBe(index);
