@@ -86,6 +86,18 @@ export class RemoteClient {
     return this.json("GET", "/api/v1/log/keys");
   }
 
+  /** A page of entries for mirroring (court or admin token). */
+  entries(
+    from: number,
+    limit = 1000,
+  ): Promise<{
+    size: number;
+    entries: { index: number; txHash: string; entry: string }[];
+    next: number | null;
+  }> {
+    return this.json("GET", `/api/v1/log/entries?from=${from}&limit=${limit}`);
+  }
+
   checkpoint(): Promise<string> {
     return this.text("/api/v1/log/checkpoint");
   }

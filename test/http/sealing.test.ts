@@ -139,3 +139,40 @@ describe("sealing over HTTP", () => {
     expect(r.json.error.code).toBe("ENCRYPTED");
   });
 });
+
+describe("notarium audit --server", () => {
+  it("mirrors a served log with a court token and rebuilds the verified checkpoint", async () => {
+    const s = await startTestService();
+    try {
+      for (let i = 0; i < 5; i++)
+        await call(s.url, "POST", "/api/v1/evidence/batch", {
+          token: s.tokens.mediator,
+          json: {
+            items: Array.from({ length: 300 }, (_, j) => ({
+              sha256: (i * 1000 + j).toString(16).padStart(64, "0"),
+            })),
+          },
+        });
+      const dir = mkdtempSync(join(tmpdir(), "notarium-mirror-"));
+      const ok = await runCliAsync(
+        ["audit", "--server", s.url, "--token", s.tokens.court, "--key", s.key.verifierKey, "--json"],
+        { cwd: dir },
+      );
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, entries: 1500, size: 1500 });
+      const other = "evidence.example/log1+d8c1739f+AR+ytxeXyGwz6oa29Sc81qX43KWtyIeObWtDCvyfXKrU";
+      expect(
+        (
+          await runCliAsync(["audit", "--server", s.url, "--token", s.tokens.court, "--key", other], {
+            cwd: dir,
+          })
+        ).status,
+      ).toBe(1);
+      expect(
+        (await runCliAsync(["audit", "--server", s.url, "--key", s.key.verifierKey], { cwd: dir })).status,
+      ).toBe(2);
+    } finally {
+      await s.close();
+    }
+  }, 60_000);
+});
