@@ -1,4 +1,5 @@
 import express, { type Express } from "express";
+import { webPages } from "../web/serve-pages.js";
 import type { AppDeps } from "./deps.js";
 import { errorHandler, notFound } from "./error-handler.js";
 import { observeRequests } from "./metrics.js";
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   mountOperations(app, apiOperations(deps), deps, publicRateLimit(deps.options));
+  app.use(webPages());
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,0 +1,305 @@
+import { toHex } from "../../../core/bytes.js";
+import { sha256 } from "../../../crypto/sha256.js";
+import type { PartyKeyFile } from "../../../esign/party-key.js";
+import type { Receipt } from "../../../ledger/receipt.js";
+import { ApiError, apiBytes, apiJson } from "../common/api.js";
+import { checkReceipt } from "../common/checked-record.js";
+import { byId, el, fill, saveFile } from "../common/dom.js";
+import { formatTime } from "../common/format.js";
+import { onLanguage, t } from "../common/i18n.js";
+import { roleKey } from "../common/messages.js";
+import { startPage } from "../common/page.js";
+import { recordCard, row } from "../common/record-view.js";
+import { logTrust } from "../common/trust.js";
+import { loadKeyFile } from "./key-store.js";
+import { signMessages } from "./messages.js";
+import { type KeyMode, prepareKey, signAgreement } from "./party-signing.js";
+
+startPage(signMessages);
+
+/** GET /api/v1/invitations/:token (src/service/cases/invitation-view.ts). */
+export interface InvitationView {
+  caseId: string;
+  caseNumber: string;
+  title: string;
+  signer: string;
+  role: string;
+  name: string;
+  publicKey?: string;
+  document?: string;
+  status: "draft" | "signing" | "signed" | "sealed";
+  signingOrder: "parallel" | "sequential";
+  nextSigner?: string;
+  signed: boolean;
+  parties: { id: string; role: string; name: string; signed: boolean }[];
+  expiresAt: string;
+}
+
+const token = decodeURIComponent(location.pathname.split("/")[2] ?? "");
+const api = (p = "") => `/api/v1/invitations/${encodeURIComponent(token)}${p}`;
+const button = byId<HTMLButtonElement>("sign-button");
+const status = byId("sign-status");
+const result = byId("sign-result");
+const passphrase = byId<HTMLInputElement>("passphrase");
+const passphrase2 = byId<HTMLInputElement>("passphrase2");
+const keyFileInput = byId<HTMLInputElement>("key-file");
+
+let view: InvitationView | undefined;
+let stored: PartyKeyFile | undefined;
+let documentOk = false;
+let shownDocument: string | undefined;
+let busy = false;
+let done: (() => void) | undefined;
+
+const mode = (): KeyMode =>
+  stored && (!view?.publicKey || stored.publicKey === view.publicKey)
+    ? "stored"
+    : ((document.querySelector<HTMLInputElement>('input[name="key-mode"]:checked')?.value ??
+        "generate") as KeyMode);
+
+function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    const key = `sign.err.code.${e.code}`;
+    const text = t(key);
+    if (text !== key) return text;
+    return e.code === "NETWORK" ? t("common.network") : t("common.error", { message: e.message });
+  }
+  const key = (e as Error).message;
+  return key.startsWith("sign.") ? t(key) : t("common.error", { message: key });
+}
+
+function renderCase(): void {
+  const v = view;
+  if (!v) return;
+  byId("case-card").removeAttribute("aria-busy");
+  byId("case-title").textContent = v.title;
+  fill(
+    byId("case-facts"),
+    ...row(t("sign.case"), v.caseNumber),
+    ...row(t("sign.you"), `${v.name} · ${t(roleKey(v.role))}`),
+    ...(v.document ? row(t("sign.documentDigest"), v.document, { mono: true }) : []),
+    ...(v.publicKey ? row(t("sign.key.bound"), v.publicKey, { mono: true }) : []),
+    ...row(t("sign.expires"), formatTime(v.expiresAt)),
+  );
+  byId("order-note").textContent = t(`sign.order.${v.signingOrder}`);
+  const list = byId("parties");
+  list.className = `parties${v.signingOrder === "sequential" ? " ordered" : ""}`;
+  fill(
+    list,
+    ...v.parties.map((p) => {
+      const state = p.signed ? "signed" : v.nextSigner === p.id ? "next" : "waiting";
+      return el(
+        "li",
+        { class: p.id === v.signer ? "me" : undefined, "data-party": p.id },
+        el("span", {}, `${p.name} ${p.id === v.signer ? t("sign.party.me") : ""}`),
+        el("span", { class: "badge" }, t(roleKey(p.role))),
+        el(
+          "span",
+          { class: `pill ${state === "signed" ? "ok" : state === "next" ? "next" : "wait"}` },
+          t(`sign.party.${state}`),
+        ),
+      );
+    }),
+  );
+  renderKeyState();
+}
+
+function renderKeyState(): void {
+  const v = view;
+  const m = mode();
+  const note = byId("key-stored");
+  const boundOther = v?.publicKey && stored?.publicKey !== v.publicKey;
+  note.hidden = !(m === "stored" || boundOther);
+  if (m === "stored" && stored)
+    note.textContent = t("sign.key.stored", { key: `${stored.publicKey.slice(0, 16)}…` });
+  else if (boundOther && v?.publicKey)
+    note.textContent = t("sign.key.boundOther", { key: `${v.publicKey.slice(0, 16)}…` });
+  byId("key-choice").hidden = m === "stored";
+  if (boundOther) {
+    // Only the bound key can sign: a new one would be refused.
+    const imp = document.querySelector<HTMLInputElement>('input[name="key-mode"][value="import"]');
+    if (imp) imp.checked = true;
+    for (const r of document.querySelectorAll<HTMLInputElement>('input[name="key-mode"]')) r.disabled = true;
+  }
+  const current = mode();
+  byId("key-import").hidden = current !== "import";
+  byId("confirm-field").hidden = current !== "generate";
+  passphrase.autocomplete = current === "generate" ? "new-password" : "current-password";
+  const waiting = v?.nextSigner !== undefined && v.nextSigner !== v.signer && !v.signed;
+  if (v && !v.signed && waiting) {
+    const who = v.parties.find((p) => p.id === v.nextSigner);
+    status.textContent = t("sign.waitTurn", { who: who ? who.name : String(v.nextSigner) });
+  } else if (v?.status === "sealed" && !v.signed) status.textContent = t("sign.sealed");
+  else if (!busy && !done) status.textContent = "";
+  button.disabled = busy || !v || v.signed || !documentOk || waiting || v.status === "sealed";
+  // Once signed there is nothing left to do with the key here.
+  byId("key-card").hidden = !!v?.signed;
+}
+
+async function showDocument(v: InvitationView): Promise<void> {
+  const check = byId("doc-check");
+  if (!v.document) {
+    check.dataset.i18n = "sign.doc.missing";
+    check.textContent = t("sign.doc.missing");
+    check.className = "notice";
+    return;
+  }
+  if (shownDocument === v.document) return;
+  shownDocument = v.document;
+  // Show the very bytes that were hashed here, so what the party reads is what it signs.
+  const bytes = await apiBytes(api("/agreement.pdf"));
+  documentOk = toHex(sha256(bytes)) === v.document;
+  check.className = documentOk ? "proof-state ok" : "notice error-text";
+  check.dataset.i18n = documentOk ? "sign.doc.ok" : "sign.doc.bad";
+  check.textContent = t(check.dataset.i18n);
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/pdf" }));
+  fill(
+    byId("doc-open-box"),
+    el(
+      "a",
+      { href: url, target: "_blank", rel: "noopener", "data-i18n": "sign.doc.open" },
+      t("sign.doc.open"),
+    ),
+  );
+  renderKeyState();
+  await drawPages(bytes);
+}
+
+async function drawPages(bytes: Uint8Array): Promise<void> {
+  const pages = byId("doc-pages");
+  pages.hidden = false;
+  try {
+    const { renderPdf } = await import("./pdf-view.js");
+    await renderPdf(bytes, pages, (n, total) => t("sign.doc.page", { n, total }));
+  } catch {
+    // Not drawable here (old browser, unusual PDF): the browser's own viewer still opens it.
+    fill(pages, el("p", { class: "notice" }, t("sign.doc.noRender")));
+  }
+}
+
+async function refresh(): Promise<void> {
+  try {
+    view = await apiJson<InvitationView>(api());
+    stored ??= await loadKeyFile(view.caseId, view.signer).catch(() => undefined);
+    renderCase();
+    showDocument(view).catch((e: unknown) => {
+      const check = byId("doc-check");
+      check.className = "notice error-text";
+      check.textContent = errorText(e);
+    });
+    if (view.signed && !done) showAlreadySigned();
+  } catch (e) {
+    const box = byId("load-error");
+    box.hidden = false;
+    box.textContent =
+      e instanceof ApiError ? t("sign.err.invitation", { message: errorText(e) }) : errorText(e);
+    button.disabled = true;
+  }
+}
+
+function showAlreadySigned(): void {
+  result.hidden = false;
+  result.dataset.result = "signed";
+  fill(result, el("h2", {}, t("sign.done")), el("p", {}, t("sign.already")));
+}
+
+function showReceipt(
+  receipt: Receipt,
+  keyFile: PartyKeyFile,
+  policy: Parameters<typeof checkReceipt>[1],
+): void {
+  const record = checkReceipt(receipt, policy);
+  done = () => {
+    result.hidden = false;
+    result.dataset.result = "signed";
+    fill(
+      result,
+      el("h2", { tabindex: "-1", id: "sign-done" }, `✓ ${t("sign.done")}`),
+      el("p", {}, t("sign.done.text")),
+      recordCard(record),
+      el(
+        "p",
+        { class: "actions" },
+        el(
+          "button",
+          {
+            type: "button",
+            class: "button small",
+            onclick: () =>
+              saveFile(
+                JSON.stringify(keyFile, null, 2),
+                `${view?.caseId}-${view?.signer}.key.json`,
+                "application/json",
+              ),
+          },
+          t("sign.backup"),
+        ),
+      ),
+    );
+  };
+  done();
+  byId("sign-done").focus();
+}
+
+function showFailure(e: unknown): void {
+  result.hidden = false;
+  result.dataset.result = "failed";
+  fill(result, el("h2", {}, t("sign.failed")), el("p", { role: "alert", class: "error-text" }, errorText(e)));
+}
+
+button.addEventListener("click", async () => {
+  const v = view;
+  if (!v || busy) return;
+  busy = true;
+  button.disabled = true;
+  result.hidden = true;
+  try {
+    status.textContent = t("sign.step.key");
+    const key = await prepareKey({
+      mode: mode(),
+      passphrase: passphrase.value,
+      confirm: passphrase2.value,
+      stored,
+      importFile: keyFileInput.files?.[0],
+      boundKey: v.publicKey,
+    });
+    status.textContent = v.publicKey ? t("sign.step.sign") : t("sign.step.bind");
+    const [receipt, { policy }] = await Promise.all([
+      signAgreement({ token, view: v, key, onBound: () => (status.textContent = t("sign.step.sign")) }),
+      logTrust(),
+    ]);
+    stored = key.file;
+    passphrase.value = "";
+    passphrase2.value = "";
+    status.textContent = "";
+    view = { ...v, signed: true, publicKey: key.file.publicKey };
+    showReceipt(receipt, key.file, policy);
+    void refresh();
+  } catch (e) {
+    status.textContent = "";
+    showFailure(e);
+  } finally {
+    busy = false;
+    renderKeyState();
+  }
+});
+
+for (const r of document.querySelectorAll<HTMLInputElement>('input[name="key-mode"]')) {
+  r.addEventListener("change", renderKeyState);
+}
+
+onLanguage(() => {
+  renderCase();
+  done?.();
+});
+await refresh();
+// While waiting for the agreement or for one's turn, follow the case.
+setInterval(() => {
+  if (
+    !busy &&
+    view &&
+    !view.signed &&
+    (!view.document || (view.nextSigner && view.nextSigner !== view.signer))
+  )
+    void refresh();
+}, 5000);

@@ -1,0 +1,123 @@
+import type { Messages } from "../common/i18n.js";
+
+export const signMessages: Messages = {
+  "sign.title": ["签署调解协议 · Notarium", "Sign the agreement · Notarium"],
+  "sign.heading": ["签署调解协议", "Sign the mediation agreement"],
+  "sign.lead": [
+    "请阅读协议全文。签署时，您的签名密钥在本浏览器中生成并加密保存，私钥不会离开您的设备。",
+    "Read the whole agreement. Your signing key is made in this browser and kept encrypted here; the private key never leaves your device.",
+  ],
+  "sign.case": ["案号", "Case number"],
+  "sign.you": ["您的身份", "You sign as"],
+  "sign.document": ["协议文件", "The agreement"],
+  "sign.documentDigest": ["协议摘要 (SHA-256)", "Agreement digest (SHA-256)"],
+  "sign.expires": ["链接有效期至", "Link valid until"],
+  "sign.parties": ["签署各方", "Parties"],
+  "sign.order.sequential": [
+    "按顺序签署：前一方签署后，下一方才能签署。",
+    "Sequential: each party signs after the one before.",
+  ],
+  "sign.order.parallel": ["各方可按任意顺序签署。", "Parties may sign in any order."],
+  "sign.party.signed": ["已签署", "Signed"],
+  "sign.party.waiting": ["待签署", "Not yet signed"],
+  "sign.party.next": ["轮到签署", "Signs next"],
+  "sign.party.me": ["（您）", "(you)"],
+  "sign.doc.checking": ["正在核对协议文件…", "Checking the agreement file…"],
+  "sign.doc.ok": [
+    "已在本地核对：下方显示的文件正是登记的协议（SHA-256 一致）。",
+    "Checked here: the file shown below is the registered agreement (same SHA-256).",
+  ],
+  "sign.doc.bad": [
+    "警告：收到的文件与登记的协议不一致，请勿签署，并联系调解员。",
+    "Warning: the file received is not the registered agreement. Do not sign; contact the mediator.",
+  ],
+  "sign.doc.missing": [
+    "调解员尚未上传协议。请稍后再打开此链接。",
+    "The mediator has not uploaded the agreement yet. Open this link again later.",
+  ],
+  "sign.doc.pages": ["调解协议全文", "The agreement, page by page"],
+  "sign.doc.page": ["第 {n} 页，共 {total} 页", "Page {n} of {total}"],
+  "sign.doc.noRender": [
+    "此浏览器无法在页面中显示协议，请用下方链接打开 PDF 阅读。",
+    "This browser cannot show the agreement in the page; open the PDF with the link below.",
+  ],
+  "sign.doc.open": ["在新窗口中打开协议 PDF", "Open the agreement PDF in a new window"],
+  "sign.key.title": ["您的签名密钥", "Your signing key"],
+  "sign.key.lead": [
+    "签名使用 Ed25519 密钥。口令用于在本机加密保存密钥，不会发送给任何人；请牢记。",
+    "Signatures use an Ed25519 key. The passphrase encrypts the key on this device and is never sent; remember it.",
+  ],
+  "sign.key.mode": ["密钥来源", "Key source"],
+  "sign.key.generate": ["在此浏览器中生成新密钥", "Make a new key in this browser"],
+  "sign.key.import": [
+    "导入已有的密钥文件（notarium keygen 生成）",
+    "Import a key file (made by notarium keygen)",
+  ],
+  "sign.key.file": ["密钥文件", "Key file"],
+  "sign.key.stored": [
+    "此浏览器中已加密保存您在本案的密钥（公钥 {key}）。输入口令即可解锁。",
+    "This browser holds your encrypted key for this case (public key {key}). Enter the passphrase to unlock it.",
+  ],
+  "sign.key.bound": ["已绑定的公钥", "Bound public key"],
+  "sign.key.boundOther": [
+    "该邀请已绑定另一把公钥 {key}。请导入与之对应的密钥文件。",
+    "This invitation is bound to another public key {key}. Import the matching key file.",
+  ],
+  "sign.passphrase": ["口令", "Passphrase"],
+  "sign.passphrase.hint": ["至少 8 个字符。", "At least 8 characters."],
+  "sign.passphrase2": ["再次输入口令", "Repeat the passphrase"],
+  "sign.consent": [
+    "点击“签署协议”，即表示您已阅读并同意上述协议，并以您的密钥对其进行电子签名。",
+    "By pressing “Sign the agreement” you confirm you have read and agree to it, and sign it electronically with your key.",
+  ],
+  "sign.button": ["签署协议", "Sign the agreement"],
+  "sign.step.key": ["正在准备密钥…", "Preparing the key…"],
+  "sign.step.bind": ["正在绑定公钥…", "Binding the public key…"],
+  "sign.step.sign": ["正在签名并提交…", "Signing and submitting…"],
+  "sign.done": ["签署成功", "Signed"],
+  "sign.done.text": [
+    "您的签名已记入存证日志，收据的证明已在本浏览器中验证。",
+    "Your signature is on the ledger, and its receipt's proof was checked in this browser.",
+  ],
+  "sign.already": ["您已签署本协议。", "You have already signed this agreement."],
+  "sign.backup": ["下载加密的密钥备份", "Download the encrypted key backup"],
+  "sign.failed": ["签署未完成", "Not signed"],
+  "sign.waitTurn": [
+    "请等待 {who} 先签署。页面会自动刷新。",
+    "Waiting for {who} to sign first. This page refreshes by itself.",
+  ],
+  "sign.sealed": ["本协议已封存，不再接受签署。", "The agreement is sealed; no more signatures."],
+  "sign.err.passphrase": ["口令至少需要 8 个字符。", "The passphrase needs at least 8 characters."],
+  "sign.err.mismatch": ["两次输入的口令不一致。", "The two passphrases differ."],
+  "sign.err.wrongPassphrase": [
+    "口令错误，或密钥文件已损坏。",
+    "Wrong passphrase, or the key file was altered.",
+  ],
+  "sign.err.noFile": ["请选择密钥文件。", "Choose a key file."],
+  "sign.err.badFile": ["这不是 Notarium 密钥文件。", "This is not a Notarium key file."],
+  "sign.err.keyMismatch": [
+    "该密钥与本邀请绑定的公钥不一致。",
+    "This key is not the one bound to the invitation.",
+  ],
+  "sign.err.invitation": ["邀请链接无效：{message}", "The invitation link does not work: {message}"],
+  "sign.err.code.INVITATION_EXPIRED": [
+    "邀请链接已过期，请联系调解员重新发送。",
+    "The link has expired; ask the mediator for a new one.",
+  ],
+  "sign.err.code.INVITATION_REVOKED": [
+    "邀请链接已被撤销，请联系调解员。",
+    "The link was revoked; ask the mediator.",
+  ],
+  "sign.err.code.UNAUTHENTICATED": ["邀请链接无效。", "The invitation link is not valid."],
+  "sign.err.code.TIME_OUT_OF_TOLERANCE": [
+    "您设备的时钟不准确，请校准时间后重试。",
+    "Your device's clock is off; set the time and retry.",
+  ],
+  "sign.err.code.NOT_YOUR_TURN": ["还没轮到您签署。", "It is not your turn to sign yet."],
+  "sign.err.code.ALREADY_SIGNED": ["您已签署过本协议。", "You have already signed."],
+  "sign.err.code.KEY_ALREADY_BOUND": [
+    "本邀请已绑定另一把密钥。",
+    "Another key is already bound to this invitation.",
+  ],
+  "sign.err.code.AGREEMENT_MISSING": ["协议尚未上传。", "The agreement is not uploaded yet."],
+};

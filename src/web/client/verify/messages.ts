@@ -1,0 +1,70 @@
+import type { Messages } from "../common/i18n.js";
+
+export const verifyMessages: Messages = {
+  "verify.title": ["文件核验 · Notarium", "Verify a file · Notarium"],
+  "verify.heading": ["核验文件是否经过存证", "Check whether a file was notarized"],
+  "verify.lead": [
+    "选择任何文件，或已封存的调解协议 PDF。我们在您的浏览器中计算文件指纹 (SHA-256)，再与公开的存证日志比对，并在本地验证每一个证明。",
+    "Pick any file, or a sealed mediation agreement PDF. Its fingerprint (SHA-256) is computed in your browser, compared with the public ledger, and every proof is checked here.",
+  ],
+  "verify.pick.title": ["选择要核验的文件", "Choose a file to check"],
+  "verify.pick.button": ["选择文件", "Choose a file"],
+  "verify.pick.drop": ["或将文件拖放到此处", "or drop it here"],
+  "verify.pick.private": [
+    "文件不会离开您的设备：只发送其摘要。支持视频等超大文件。",
+    "The file never leaves your device: only its digest is sent. Very large files (videos) work too.",
+  ],
+  "verify.progress.label": ["正在计算文件摘要", "Computing the file's digest"],
+  "verify.progress.text": ["已读取 {done} / {total}（{percent}%）", "Read {done} of {total} ({percent}%)"],
+  "verify.progress.sealed": [
+    "正在验证封存协议（签章、原文、签名、证明）…",
+    "Checking the sealed agreement (seal, original, signatures, proofs)…",
+  ],
+  "verify.progress.lookup": ["正在查询存证日志并验证证明…", "Looking up the ledger and checking the proofs…"],
+  "verify.result.valid": ["核验通过", "Verified"],
+  "verify.result.invalid": ["核验未通过", "Not verified"],
+  "verify.result.valid.file": [
+    "此文件已存证，且内容与存证时完全一致。",
+    "This file was notarized and is exactly what was recorded.",
+  ],
+  "verify.result.invalid.file": [
+    "未找到此文件的存证记录。若文件曾存证，说明其内容已被改动。",
+    "No record of this file. If it was notarized, its content has changed since.",
+  ],
+  "verify.result.valid.sealed": [
+    "这是一份完整有效的封存调解协议：原文未改动，各方签名有效，所有证明均已在本地验证。",
+    "A complete, valid sealed agreement: the original is unchanged, every signature is valid and every proof was checked here.",
+  ],
+  "verify.result.invalid.sealed": [
+    "这份封存协议未通过核验，请勿依赖其内容。下列检查说明了原因。",
+    "This sealed agreement failed verification; do not rely on it. The checks below say why.",
+  ],
+  "verify.result.valid.evidence": [
+    "该证据编号的记录存在，其证明已在本地验证。选择原文件即可核对内容。",
+    "This evidence ID is recorded and its proof was checked here. Choose the original file to compare its content.",
+  ],
+  "verify.result.invalid.evidence": ["无法核验该证据编号。", "This evidence ID could not be verified."],
+  "verify.file": ["文件", "File"],
+  "verify.size": ["大小", "Size"],
+  "verify.hasher": ["计算方式", "Hashed with"],
+  "verify.hasher.wasm-worker": ["浏览器本地 (WebAssembly，流式)", "In this browser (WebAssembly, streamed)"],
+  "verify.hasher.js": ["浏览器本地 (JavaScript，流式)", "In this browser (JavaScript, streamed)"],
+  "verify.checks": ["逐项检查", "Each check"],
+  "verify.records": ["存证记录", "Ledger records"],
+  "verify.sealed.title": ["封存协议", "Sealed agreement"],
+  "verify.sealed.case": ["案件", "Case"],
+  "verify.sealed.document": ["登记的协议原文 (SHA-256)", "Registered original (SHA-256)"],
+  "verify.sealed.signers": ["签署各方", "Signers"],
+  "verify.sealed.signedAt": ["签署时间", "Signed at"],
+  "verify.sealed.pdfSigner": ["电子签章证书", "Seal certificate"],
+  "verify.sealed.none": ["没有有效的签名", "No valid signatures"],
+  "verify.again": ["核验其他文件", "Check another file"],
+  "verify.evidence.title": ["证据 {id}", "Evidence {id}"],
+  "verify.evidence.compare": [
+    "选择原文件以核对其内容是否一致。",
+    "Choose the original file to check its content.",
+  ],
+  "verify.error.read": ["无法读取该文件：{message}", "The file cannot be read: {message}"],
+  "verify.error.notFound": ["找不到证据编号 {id}", "No evidence with ID {id}"],
+  "verify.error.badId": ["链接中的证据编号格式不正确", "The evidence ID in the link is malformed"],
+};

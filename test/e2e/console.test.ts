@@ -1,0 +1,125 @@
+import { readFileSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifySealedAgreement } from "../../src/esign/sealed-agreement.js";
+import { PARTIES, signViaApi } from "./cases.js";
+import {
+  AGREEMENT,
+  launchBrowser,
+  screenshot,
+  startWebService,
+  verdict,
+  type WebService,
+  watchPage,
+} from "./helpers.js";
+
+let s: WebService;
+let browser: Browser;
+
+beforeAll(async () => {
+  [s, browser] = await Promise.all([startWebService(), launchBrowser()]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+describe("the mediator console", () => {
+  it("runs a case from creation to a sealed download that verifies", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1180, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    const { problems } = watchPage(page);
+    await page.goto(`${s.url}/console`);
+
+    // A wrong token is refused; the mediator's is kept for this tab only.
+    await page.getByLabel("访问令牌").fill("ntr_not-a-real-token");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.locator("#signin-error").filter({ hasText: "令牌无效" }).waitFor();
+    await page.getByLabel("访问令牌").fill(s.tokens.mediator);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForSelector("#workspace:not([hidden])");
+    expect(await page.evaluate(() => sessionStorage.getItem("notarium.console.token"))).toBe(
+      s.tokens.mediator,
+    );
+
+    // Open a case with two parties, in order.
+    await page.getByLabel("案号").fill("示调字〔2026〕第0417号");
+    await page.getByLabel("案件名称").fill("人民调解协议书");
+    await page.getByLabel("按列出的顺序依次签署").check();
+    const names = page.getByLabel("姓名 / 名称");
+    await page
+      .locator('[data-field="id"]')
+      .nth(0)
+      .fill(PARTIES[0]?.id as string);
+    await names.nth(0).fill("张三");
+    await page
+      .locator('[data-field="id"]')
+      .nth(1)
+      .fill(PARTIES[1]?.id as string);
+    await names.nth(1).fill("李四");
+    await page.getByRole("button", { name: "创建案件" }).click();
+    await page.waitForSelector('#case-panel[data-status="draft"]');
+    const caseId = (await page.evaluate(() => location.hash.slice(1))) as string;
+    expect(caseId).toMatch(/^case_[0-9a-f]{16}$/);
+
+    // Upload the agreement, then invite both parties.
+    await page
+      .locator("#agreement-file")
+      .setInputFiles({ name: "调解协议.pdf", mimeType: "application/pdf", buffer: Buffer.from(AGREEMENT) });
+    await page.locator("#agreement-upload").click();
+    await page.waitForSelector('#case-panel[data-status="signing"]');
+    await page.locator('[data-invite="zhangsan"]').click();
+    await page.waitForSelector('.invite-row[data-party="zhangsan"] [data-testid="invite-link"]');
+    await page.locator('[data-invite="lisi"]').click();
+    await page.waitForSelector('.invite-row[data-party="lisi"] [data-testid="invite-link"]');
+    expect(await page.locator(".qr svg").count()).toBe(2);
+    const link = await page
+      .locator('.invite-row[data-party="zhangsan"] [data-testid="invite-link"]')
+      .inputValue();
+    expect(link).toMatch(new RegExp(`^${s.url}/sign/inv_`));
+    await screenshot(page, "console-invitations");
+
+    // 张三 signs in another browser, through the link; the console follows live.
+    const party = await browser.newContext();
+    const sign = await party.newPage();
+    await sign.goto(link);
+    await sign.waitForSelector("#doc-check.proof-state.ok");
+    await sign.getByLabel("口令", { exact: true }).fill("zhang san passphrase");
+    await sign.getByLabel("再次输入口令").fill("zhang san passphrase");
+    await sign.getByTestId("sign-button").click();
+    await sign.waitForSelector('[data-testid="sign-result"][data-result="signed"]', { timeout: 20_000 });
+    await party.close();
+    await page.waitForSelector('[data-party="zhangsan"][data-signed="true"]', { timeout: 10_000 });
+    await page.locator("#case-live").filter({ hasText: "张三 已签署" }).waitFor();
+
+    // 李四 signs with the CLI's kind of key; then the case can be sealed.
+    const document = (await page.locator("#case-panel dd.mono").nth(1).textContent()) as string;
+    await signViaApi(s, { id: caseId, document }, PARTIES[1] as (typeof PARTIES)[number]);
+    await page.waitForSelector('#case-panel[data-status="signed"]', { timeout: 10_000 });
+    const download = page.waitForEvent("download");
+    await page.getByTestId("seal-button").click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`${caseId}-sealed.pdf`);
+    const sealed = new Uint8Array(readFileSync((await file.path()) as string));
+    await page.waitForSelector('#case-panel[data-status="sealed"]', { timeout: 10_000 });
+    expect(await page.locator("#case-panel .record").count()).toBe(4); // registered, two signatures, sealed
+    expect(await page.locator("#case-panel .proof-state.bad").count()).toBe(0);
+    expect(problems).toEqual([]);
+    await screenshot(page, "console-sealed");
+
+    // The download is the sealed agreement: checked here, and on the verify page.
+    const facts = await s.pdf.verifySealed(sealed);
+    expect(verifySealedAgreement(facts, { policy: s.policy }).valid).toBe(true);
+    const verify = await context.newPage();
+    await verify.goto(`${s.url}/`);
+    await verify
+      .locator("#file")
+      .setInputFiles({ name: "sealed.pdf", mimeType: "application/pdf", buffer: Buffer.from(sealed) });
+    expect(await verdict(verify)).toBe("valid");
+    await context.close();
+  });
+});

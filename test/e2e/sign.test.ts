@@ -1,0 +1,139 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPartyKeyFile } from "../../src/esign/party-key.js";
+import { call } from "../http/helpers.js";
+import { invite, openCase, PARTIES } from "./cases.js";
+import { launchBrowser, screenshot, startWebService, type WebService, watchPage } from "./helpers.js";
+
+let s: WebService;
+let browser: Browser;
+
+beforeAll(async () => {
+  [s, browser] = await Promise.all([startWebService(), launchBrowser()]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+const caseView = async (id: string) =>
+  (await call(s.url, "GET", `/api/v1/cases/${id}`, { token: s.tokens.mediator })).json;
+
+describe("signing through an invitation", () => {
+  it("makes the key in the browser, keeps it encrypted, binds it, signs and shows the verified receipt", async () => {
+    const c = await openCase(s);
+    const inv = await invite(s, c.id, "zhangsan");
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const { requests, problems } = watchPage(page);
+    await page.goto(inv.url);
+    await page.waitForSelector("#doc-check.proof-state.ok");
+    await expect(page.locator("#case-title").textContent()).resolves.toBe("人民调解协议书");
+    await expect(page.locator('[data-party="lisi"]').textContent()).resolves.toContain("李四");
+    await page.getByLabel("口令", { exact: true }).fill("correct horse battery");
+    await page.getByLabel("再次输入口令").fill("correct horse battery");
+    await page.waitForSelector(".pdf-page canvas"); // the agreement, drawn in the page
+    await screenshot(page, "sign-invitation");
+    await page.getByTestId("sign-button").click();
+    const result = page.getByTestId("sign-result");
+    await result.and(page.locator("[data-result]")).waitFor({ timeout: 20_000 });
+    expect(await result.getAttribute("data-result")).toBe("signed");
+    await expect(result.textContent()).resolves.toContain("证明已在浏览器中验证");
+
+    const view = await caseView(c.id);
+    const party = view.parties.find((p: { id: string }) => p.id === "zhangsan");
+    expect(party.signed).toBe(true);
+    expect(party.publicKey).toMatch(/^[0-9a-f]{64}$/);
+
+    // Only the public key and the signature left the browser, with the invitation as the credential.
+    const sent = requests.filter((r) => r.postDataBuffer() !== null);
+    expect(sent.map((r) => `${r.method()} ${new URL(r.url()).pathname}`)).toEqual([
+      `PUT /api/v1/invitations/${inv.token}/key`,
+      `POST /api/v1/cases/${c.id}/signatures`,
+    ]);
+    expect(JSON.parse(sent[0]?.postData() as string)).toEqual({ publicKey: party.publicKey });
+    const sig = JSON.parse(sent[1]?.postData() as string);
+    expect(Object.keys(sig).sort()).toEqual(["document", "role", "signature", "signer", "time"]);
+    expect(sig.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(sent[1]?.headers().authorization).toBe(`Bearer ${inv.token}`);
+
+    // What the browser keeps is the encrypted key file, never the seed.
+    const kept = await page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open("notarium");
+          open.onsuccess = () => {
+            const get = open.result.transaction("party-keys").objectStore("party-keys").getAll();
+            get.onsuccess = () => resolve(String(get.result[0]));
+            get.onerror = () => reject(get.error);
+          };
+        }),
+    );
+    const file = JSON.parse(kept);
+    expect(file.publicKey).toBe(party.publicKey);
+    expect(file.encryption).toMatchObject({ kdf: "PBKDF2-SHA256", cipher: "AES-256-GCM" });
+    expect(file.seed).toBeUndefined();
+    expect(problems).toEqual([]);
+    await screenshot(page, "sign-done");
+
+    // Back on the link later: it says so, and the button stays off.
+    await page.reload();
+    await page.waitForSelector('[data-testid="sign-result"][data-result="signed"]');
+    expect(await page.getByTestId("sign-button").isDisabled()).toBe(true);
+    await context.close();
+  });
+
+  it("imports a key file made by `notarium keygen` and signs with it, on a phone", async () => {
+    const c = await openCase(s);
+    const inv = await invite(s, c.id, "lisi");
+    const seed = crypto.getRandomValues(new Uint8Array(32));
+    const keyFile = await createPartyKeyFile(seed, "li si passphrase", (n) =>
+      crypto.getRandomValues(new Uint8Array(n)),
+    );
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    const { problems } = watchPage(page);
+    await page.goto(inv.url);
+    await page.waitForSelector("#doc-check.proof-state.ok");
+    await page.getByLabel("导入已有的密钥文件").check();
+    await page.locator("#key-file").setInputFiles({
+      name: "lisi.key.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(keyFile)),
+    });
+    await page.getByLabel("口令", { exact: true }).fill("wrong passphrase");
+    await page.getByTestId("sign-button").click();
+    await page.waitForSelector('[data-testid="sign-result"][data-result="failed"]');
+    await expect(page.getByTestId("sign-result").textContent()).resolves.toContain("口令错误");
+    expect(
+      (await caseView(c.id)).parties.find((p: { id: string }) => p.id === "lisi").publicKey,
+    ).toBeUndefined();
+
+    await page.getByLabel("口令", { exact: true }).fill("li si passphrase");
+    await page.getByTestId("sign-button").click();
+    await page.waitForSelector('[data-testid="sign-result"][data-result="signed"]', { timeout: 20_000 });
+    const lisi = (await caseView(c.id)).parties.find((p: { id: string }) => p.id === "lisi");
+    expect(lisi).toMatchObject({ signed: true, publicKey: keyFile.publicKey });
+    expect(problems).toEqual([]);
+    await screenshot(page, "sign-phone-done");
+    await context.close();
+    expect(PARTIES.map((p) => p.id)).toContain("lisi");
+  });
+
+  it("explains a revoked link instead of offering to sign", async () => {
+    const c = await openCase(s);
+    const inv = await invite(s, c.id, "zhangsan");
+    await call(s.url, "DELETE", `/api/v1/cases/${c.id}/invitations/zhangsan`, { token: s.tokens.mediator });
+    const page = await browser.newPage();
+    await page.goto(inv.url);
+    await page.waitForSelector("#load-error:not([hidden])");
+    await expect(page.locator("#load-error").textContent()).resolves.toContain("撤销");
+    expect(await page.getByTestId("sign-button").isDisabled()).toBe(true);
+    await page.close();
+  });
+});
