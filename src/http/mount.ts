@@ -68,8 +68,10 @@ async function readBody(op: AnyOperation, req: Request, res: Response, deps: App
     const upload = await hashUpload(req, res, {
       maxBytes: deps.options.maxUploadBytes,
       fields: op.upload.fields,
+      ...(op.upload.keepPdfUpTo ? { keepPdfUpTo: op.upload.keepPdfUpTo } : {}),
     });
     deps.metrics.uploadBytes.inc({ route: op.path }, upload.size);
+    if (upload.pdf) res.locals.uploadedPdf = upload.pdf;
     return op.upload.toBody(upload);
   }
   throw new AppError(

@@ -9,6 +9,8 @@ export interface HashedUpload {
   size: number;
   /** Text fields sent beside the file part. */
   fields: Record<string, string>;
+  /** The file itself, when it is a PDF within `keepPdfUpTo` (a sealed agreement to check whole). */
+  pdf?: Uint8Array;
 }
 
 export interface UploadSpec {
@@ -16,6 +18,8 @@ export interface UploadSpec {
   fields: readonly string[];
   /** The JSON body this upload stands for, validated by the operation's body schema. */
   toBody(upload: HashedUpload): unknown;
+  /** Also keep the bytes of a PDF up to this size (other files are only hashed). */
+  keepPdfUpTo?: number;
 }
 
 /** A file the service keeps (e.g. an agreement PDF), buffered whole: the raw body, or a multipart `file` part. */

@@ -26,15 +26,38 @@ interface ReceiveOptions {
 export async function hashUpload(
   req: Request,
   res: Response,
-  opts: { maxBytes: number; fields: readonly string[] },
+  opts: { maxBytes: number; fields: readonly string[]; keepPdfUpTo?: number },
 ): Promise<HashedUpload> {
   const hash = createSha256();
+  // A small PDF may be a sealed agreement, checked whole; anything else is only hashed.
+  let kept: Uint8Array[] | undefined = opts.keepPdfUpTo ? [] : undefined;
+  let keptBytes = 0;
   const { size, fields } = await receiveUpload(req, res, {
     ...opts,
     tooLargeMessage: `the uploaded file is larger than the limit of ${opts.maxBytes} bytes; deposit its SHA-256 digest as JSON instead`,
-    onChunk: (c) => hash.update(c),
+    onChunk: (c) => {
+      hash.update(c);
+      if (!kept) return;
+      if (keptBytes === 0 && !(c[0] === 0x25 && c[1] === 0x50 && c[2] === 0x44 && c[3] === 0x46))
+        kept = undefined;
+      else if (keptBytes + c.length > (opts.keepPdfUpTo ?? 0)) kept = undefined;
+      else {
+        kept.push(c.slice());
+        keptBytes += c.length;
+      }
+    },
   });
-  return { sha256: toHex(hash.digest()), size, fields };
+  const upload: HashedUpload = { sha256: toHex(hash.digest()), size, fields };
+  if (kept && keptBytes > 0) {
+    const pdf = new Uint8Array(keptBytes);
+    let at = 0;
+    for (const c of kept) {
+      pdf.set(c, at);
+      at += c.length;
+    }
+    upload.pdf = pdf;
+  }
+  return upload;
 }
 
 /** Reads the `file` part of a multipart/form-data request whole (for files the service keeps, like agreements). */

@@ -84,6 +84,20 @@ describe("sealing over HTTP", () => {
     tampered[100] = (tampered[100] as number) ^ 1;
     writeFileSync(join(dir, "tampered.pdf"), tampered);
     expect((await runCliAsync(["verify", "tampered.pdf", "--server", s.url], { cwd: dir })).status).toBe(1);
+    // POST /api/v1/verify checks a sealed agreement whole, and catches the tampered copy.
+    const form = (b: Uint8Array) => {
+      const f = new FormData();
+      f.append("file", new Blob([b as Uint8Array<ArrayBuffer>], { type: "application/pdf" }), "sealed.pdf");
+      return f;
+    };
+    const good = await (await fetch(`${s.url}/api/v1/verify`, { method: "POST", body: form(bytes) })).json();
+    expect(good.valid).toBe(true);
+    expect(good.sealed.signers.map((x: { signer: string }) => x.signer)).toEqual(["alice", "bob"]);
+    expect(good.checks.find((x: { name: string }) => x.name === "seal-recorded")?.ok).toBe(true);
+    const bad = await (
+      await fetch(`${s.url}/api/v1/verify`, { method: "POST", body: form(tampered) })
+    ).json();
+    expect(bad.valid).toBe(false);
     // Offline, with the service's certificate and log key only.
     const keys = (await call(s.url, "GET", "/api/v1/log/keys")).json;
     expect(keys.pdfCertificate).toMatch(/BEGIN CERTIFICATE/);

@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { utf8 } from "../../core/bytes.js";
+import { verifySealedAgreement } from "../../esign/sealed-agreement.js";
+import { parseEntry } from "../../ledger/entry.js";
+import { singleLogPolicy } from "../../ledger/verify-proof.js";
 import { verifyDigest } from "../../service/verify-evidence.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
@@ -12,6 +16,14 @@ const verifyResult = z.object({
     .array(receiptSchema)
     .meta({ description: "every entry recording the digest, proved against the newest checkpoint" }),
   checks: z.array(checkSchema).meta({ description: "each step and its outcome, in plain words" }),
+  sealed: z
+    .object({
+      case: z.string().optional(),
+      document: z.string().optional(),
+      signers: z.array(z.record(z.string(), z.unknown())),
+    })
+    .optional()
+    .meta({ description: "for a sealed agreement PDF: its case, registered document and signers" }),
 });
 
 /** Anyone holding a document may check it (DESIGN §5): "not found" is an answer, not an error. */
@@ -27,10 +39,31 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
         'JSON `{"sha256"}`, or a multipart `file` part hashed here on the fly and never stored. ' +
         "Always 200 for a well-formed request: `valid:false` with reasons when it is not recorded.",
       body: z.object({ sha256: hex64 }).strict(),
-      upload: { fields: [], toBody: (u) => ({ sha256: u.sha256 }) },
+      upload: {
+        fields: [],
+        toBody: (u) => ({ sha256: u.sha256 }),
+        ...(deps.sealing ? { keepPdfUpTo: deps.options.maxDocumentBytes } : {}),
+      },
       responses: { 200: { description: "the verdict", json: verifyResult } },
       async handle({ body, res }) {
-        sendJson(res, await verifyDigest(deps.ledger, body.sha256));
+        const found = await verifyDigest(deps.ledger, body.sha256);
+        const pdf = res.locals.uploadedPdf as Uint8Array | undefined;
+        const facts = pdf && deps.sealing ? await deps.sealing.pdf.verifySealed(pdf) : undefined;
+        if (!facts?.proofJson) {
+          sendJson(res, found);
+          return;
+        }
+        // A sealed agreement: the PDF signature, the original prefix, every embedded proof and
+        // party signature, and the ledger's record of this very file (DESIGN §7).
+        const sealRecorded = found.matches.some((m) => parseEntry(utf8(m.entry)).type === "agreement.sealed");
+        const policy = deps.policy ?? singleLogPolicy(deps.ledger.key.verifierKey);
+        const v = verifySealedAgreement(facts, { policy, sealRecorded });
+        sendJson(res, {
+          ...found,
+          valid: v.valid,
+          checks: v.checks,
+          sealed: { case: v.case, document: v.document, signers: v.signers },
+        });
       },
     }),
   ];
