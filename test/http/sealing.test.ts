@@ -109,6 +109,33 @@ describe("sealing over HTTP", () => {
     expect(offline.status, offline.stderr + offline.stdout).toBe(0);
   }, 60_000);
 
+  it("seals with a 骑缝章 edge strip on every page when asked, and refuses an unknown layout", async () => {
+    const { c, sign } = await signedCase();
+    await sign("alice");
+    await sign("bob");
+    expect(
+      (await call(s.url, "POST", `/api/v1/cases/${c.id}/seal?pages=sideways`, { token: s.tokens.mediator }))
+        .status,
+    ).toBe(400);
+    const r = await fetch(`${s.url}/api/v1/cases/${c.id}/seal?pages=all-edge`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${s.tokens.mediator}` },
+    });
+    expect(r.status).toBe(200);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    const good = await (
+      await fetch(`${s.url}/api/v1/verify`, {
+        method: "POST",
+        body: (() => {
+          const f = new FormData();
+          f.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), "s.pdf");
+          return f;
+        })(),
+      })
+    ).json();
+    expect(good.valid).toBe(true);
+  }, 60_000);
+
   it("serves a sealed certificate for any evidence, and court batch checks signed by the log key", async () => {
     const dep = await call(s.url, "POST", "/api/v1/evidence", {
       token: s.tokens.mediator,

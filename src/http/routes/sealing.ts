@@ -103,13 +103,25 @@ export function sealingOperations(
           "409 `SIGNATURES_MISSING` while a party has not signed.",
         roles: ["mediator"],
         params: z.object({ id: caseIdParam }),
+        query: z
+          .object({
+            pages: z
+              .enum(["last", "all-edge"])
+              .optional()
+              .meta({
+                description:
+                  "`last` (default): the seal on the last page; `all-edge`: also a 骑缝章 strip on every page's edge",
+              }),
+          })
+          .strict(),
         responses: { 200: { description: "the sealed agreement", binary: "application/pdf" } },
         errors: { 409: "SIGNATURES_MISSING or AGREEMENT_MISSING" },
-        async handle({ params, res }) {
+        async handle({ params, query, res }) {
+          const pages = query.pages ?? s.pages;
           const sealed = await sealAgreement(cases, params.id, {
             pdf: s.pdf,
             centreName: s.centreName,
-            ...(s.pages ? { pages: s.pages } : {}),
+            ...(pages ? { pages } : {}),
           });
           sendPdf(res, sealed.pdf, `${params.id}-sealed.pdf`, sealed.sha256);
         },
