@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,9 +144,15 @@ export function watchPage(page: Page): { requests: Request[]; problems: string[]
   return { requests, problems };
 }
 
+/**
+ * Takes the screenshot in every run (so a broken page fails here), but writes it into
+ * docs/screenshots only with NOTARIUM_SCREENSHOTS=1: a test run leaves the tree clean.
+ */
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+  const png = await page.screenshot({ fullPage });
+  if (process.env.NOTARIUM_SCREENSHOTS !== "1") return;
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+  writeFileSync(join(SCREENSHOTS, `${name}.png`), png);
 }
 
 /** Waits for the verify page's verdict and returns it. */

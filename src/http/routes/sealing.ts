@@ -105,13 +105,10 @@ export function sealingOperations(
         params: z.object({ id: caseIdParam }),
         query: z
           .object({
-            pages: z
-              .enum(["last", "all-edge"])
-              .optional()
-              .meta({
-                description:
-                  "`last` (default): the seal on the last page; `all-edge`: also a 骑缝章 strip on every page's edge",
-              }),
+            pages: z.enum(["last", "all-edge"]).optional().meta({
+              description:
+                "`last` (default): the seal on the last page; `all-edge`: also a 骑缝章 strip on every page's edge",
+            }),
           })
           .strict(),
         responses: { 200: { description: "the sealed agreement", binary: "application/pdf" } },
