@@ -1,27 +1,8 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import type { Clock } from "../core/clock.js";
+import type { EvidenceCertificateFacts } from "../ledger/certificate-facts.js";
 import { fontkitAdapter } from "./seal-font.js";
 import { formatSealTime } from "./seal-spec.js";
-
-/** What a verification certificate (存证证书) states; all public data (mirrors the service's type). */
-export interface EvidenceCertificateFacts {
-  evidenceId: string;
-  txHash: string;
-  blockHeight: number;
-  index: number;
-  recordedAt: string;
-  sha256?: string;
-  size?: number;
-  title?: string;
-  entryType: string;
-  origin: string;
-  treeSize: number;
-  root: string;
-  cosignatures: { witness: string; time: string }[];
-  verifyUrl: string;
-  proofUrl: string;
-  verifierKey: string;
-}
 
 const A4: [number, number] = [595.28, 841.89];
 const RED = rgb(0.72, 0.08, 0.08);

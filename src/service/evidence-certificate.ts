@@ -1,33 +1,14 @@
 import { isHexDigest, toHex, utf8 } from "../core/bytes.js";
 import { openCheckpoint } from "../crypto/checkpoint.js";
 import { createVerifier } from "../crypto/note-keys.js";
+import type { EvidenceCertificateFacts } from "../ledger/certificate-facts.js";
 import { parseEntry } from "../ledger/entry.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { Receipt } from "../ledger/receipt.js";
 import type { PdfTools } from "./cases/pdf-tools.js";
 import { findEvidence } from "./find-evidence.js";
 
-/** What a verification certificate (存证证书) states; all public data. */
-export interface EvidenceCertificateFacts {
-  evidenceId: string;
-  txHash: string;
-  blockHeight: number;
-  index: number;
-  recordedAt: string;
-  /** The evidence digest, when the entry records one. */
-  sha256?: string;
-  size?: number;
-  title?: string;
-  entryType: string;
-  origin: string;
-  treeSize: number;
-  root: string;
-  /** Court cosignatures of the checkpoint the proof is against. */
-  cosignatures: { witness: string; time: string }[];
-  verifyUrl: string;
-  proofUrl: string;
-  verifierKey: string;
-}
+export type { EvidenceCertificateFacts };
 
 export interface CertificateSettings {
   pdf: PdfTools;
