@@ -1,6 +1,6 @@
 import busboy from "busboy";
 import type { Request, Response } from "express";
-import { toHex } from "../core/bytes.js";
+import { concatBytes, toHex } from "../core/bytes.js";
 import { AppError, ValidationError } from "../core/errors.js";
 import { createSha256 } from "../crypto/sha256.js";
 import type { HashedUpload } from "./operation.js";
@@ -49,13 +49,7 @@ export async function hashUpload(
   });
   const upload: HashedUpload = { sha256: toHex(hash.digest()), size, fields };
   if (kept && keptBytes > 0) {
-    const pdf = new Uint8Array(keptBytes);
-    let at = 0;
-    for (const c of kept) {
-      pdf.set(c, at);
-      at += c.length;
-    }
-    upload.pdf = pdf;
+    upload.pdf = concatBytes(...kept);
   }
   return upload;
 }
@@ -67,18 +61,12 @@ export async function bufferUpload(
   opts: { maxBytes: number; tooLargeMessage: string },
 ): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  const { size } = await receiveUpload(req, res, {
+  await receiveUpload(req, res, {
     ...opts,
     fields: [],
     onChunk: (c) => chunks.push(c),
   });
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 /**
