@@ -9,7 +9,7 @@ import { parseConfig } from "../dist/cli/config.js";
 import { openLocalLedger } from "../dist/cli/open-local.js";
 import { secureRandomBytes, systemClock } from "../dist/core/clock.js";
 import { auditLedger } from "../dist/ledger/audit.js";
-import { medianOf, percentile, row, sampleRss, tempDir } from "./lib.mjs";
+import { median, medianOf, percentile, row, sampleRss, tempDir } from "./lib.mjs";
 
 const BIN = fileURLToPath(new URL("../bin/notarium.js", import.meta.url));
 const deps = { clock: systemClock, randomBytes: secureRandomBytes };
@@ -203,25 +203,31 @@ export async function run({ log, quick = false }) {
     ),
   );
 
-  log("audit vs bare SHA-256 loop");
-  const auditRate = await medianOf(3, async () => {
+  log("audit vs bare SHA-256 loop (interleaved: audit, loop, audit, loop, ...)");
+  const audits = [];
+  const bares = [];
+  for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const r = await auditLedger(l.store, l.key);
     if (!r.ok) throw new Error(`audit failed: ${JSON.stringify(r.firstProblem)}`);
-    return r.entries / ((performance.now() - t0) / 1000);
-  });
-  const bare = await medianOf(3, () => bareHashRate(l));
-  rows.push(
-    row(
+    audits.push(r.entries / ((performance.now() - t0) / 1000));
+    bares.push(await bareHashRate(l));
+  }
+  const auditRate = median(audits);
+  const bare = median(bares);
+  const auditRatio = median(audits.map((a, i) => a / bares[i]));
+  rows.push({
+    ...row(
       `audit (${size} entries)`,
       auditRate,
       "entries/s",
       "bare SHA-256 loop, same hashes",
       bare,
       "≥ 100k/s and ≥ 40%",
-      auditRate >= 100_000 && auditRate / bare >= 0.4,
+      auditRate >= 100_000 && auditRatio >= 0.4,
     ),
-  );
+    ratio: auditRatio,
+  });
   await l.close();
   l.t.remove();
 

@@ -1,7 +1,6 @@
 import { equalBytes, toHex } from "../core/bytes.js";
 import { CompactRange } from "../merkle/compact-range.js";
 import { hashLeaf } from "../merkle/hash.js";
-import type { NodeId } from "../merkle/node-id.js";
 import { hexEquals, readEntryTail } from "./entry-tail.js";
 import type { LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
@@ -21,34 +20,37 @@ export interface AuditReport {
   firstProblem?: AuditProblem;
 }
 
+/** The interior nodes one chunk of leaves completes on one level: contiguous indices. */
+interface LevelRun {
+  first: number;
+  hashes: Uint8Array[];
+}
+
 /**
  * Compares recomputed Merkle nodes with the stored ones. A chunk of leaves
  * completes a contiguous run of nodes on each level, so each level is one
- * range read (sequential, far cheaper than a random read per node).
+ * range read (sequential, far cheaper than a random read per node). The first
+ * mismatch on a level is looked up by key to tell a missing node from a wrong one.
  */
 async function compareNodes(
   store: LedgerStore,
-  ids: NodeId[],
-  hashes: Uint8Array[],
+  runs: (LevelRun | undefined)[],
 ): Promise<AuditProblem | undefined> {
-  const byLevel = new Map<number, number[]>();
-  ids.forEach((id, i) => {
-    const list = byLevel.get(id.level) ?? [];
-    list.push(i);
-    byLevel.set(id.level, list);
-  });
-  const reads = [...byLevel].map(async ([level, positions]): Promise<AuditProblem | undefined> => {
-    const first = (ids[positions[0] as number] as NodeId).index;
-    const stored = await store.readNodeRange(level, first, positions.length).catch(() => []);
-    for (const [k, pos] of positions.entries()) {
-      const id = ids[pos] as NodeId;
+  const reads = Array.from(runs, async (run, level): Promise<AuditProblem | undefined> => {
+    if (!run) return undefined;
+    const stored = await store.readNodeRange(level, run.first, run.hashes.length).catch(() => []);
+    for (let k = 0; k < run.hashes.length; k++) {
       const s = stored[k];
-      if (!s || s.index !== id.index || !equalBytes(s.hash, hashes[pos] as Uint8Array)) {
-        return {
-          index: id.index * 2 ** id.level,
-          problem: `stored Merkle node (level ${id.level}, index ${id.index}) is ${s && s.index === id.index ? "wrong" : "missing"}`,
-        };
-      }
+      if (s && equalBytes(s, run.hashes[k] as Uint8Array)) continue;
+      const index = run.first + k;
+      const present = await store.getNodes([{ level, index }]).then(
+        () => true,
+        () => false,
+      );
+      return {
+        index: index * 2 ** level,
+        problem: `stored Merkle node (level ${level}, index ${index}) is ${present ? "wrong" : "missing"}`,
+      };
     }
     return undefined;
   });
@@ -58,10 +60,13 @@ async function compareNodes(
 
 const ZERO = new Uint8Array(32); // GENESIS_PREV: entry 0's prev is 64 zeros
 
-/** Byte order of ISO 8601 times is time order. */
-function compareTime(data: Uint8Array, at: number, last: Uint8Array): number {
-  for (let i = 0; i < last.length; i++) {
-    const d = (data[at + i] as number) - (last[i] as number);
+const TIME_LENGTH = 24;
+
+/** Byte order of ISO 8601 times is time order; no time (`last` empty) comes before any. */
+function compareTime(data: Uint8Array, at: number, last: Uint8Array, lastAt: number): number {
+  if (last.length === 0) return 1;
+  for (let i = 0; i < TIME_LENGTH; i++) {
+    const d = (data[at + i] as number) - (last[lastAt + i] as number);
     if (d !== 0) return d;
   }
   return 0;
@@ -98,6 +103,7 @@ async function scan(
   let blocks = 0;
   let prevHash: Uint8Array | undefined;
   let lastTime: Uint8Array = new Uint8Array(0);
+  let lastTimeAt = 0;
 
   const report = (firstProblem?: AuditProblem): AuditReport => ({
     ok: firstProblem === undefined,
@@ -151,18 +157,27 @@ async function scan(
     if (chunk.length === 0) break;
     ahead = store.readEntries(range.size + chunk.length, CHUNK);
     ahead.catch(() => undefined); // an early return below must not leave an unhandled rejection
-    const ids: NodeId[] = [];
-    const hashes: Uint8Array[] = [];
+    const runs: (LevelRun | undefined)[] = [];
+    let leafChecked = false;
     const onNode = (level: number, index: number, hash: Uint8Array) => {
-      ids.push({ level, index });
-      hashes.push(hash);
+      if (level === 0 && leafChecked) return; // already compared with the entry row's leaf hash
+      const run = runs[level] ?? { first: index, hashes: [] };
+      runs[level] = run;
+      run.hashes.push(hash);
     };
     for (const { index, data, leafHash: storedLeaf } of chunk) {
       const expected = range.size;
       if (index !== expected) return fail({ index: expected, problem: `entry ${expected} is missing` });
       const tail = readEntryTail(data);
       if (!tail) return fail({ index, problem: "entry is not a well-formed canonical entry" });
-      if (tail.index !== index) return fail({ index, problem: `entry says index ${tail.index}` });
+      // Stores may number rows by position: a row naming a later index means this one is gone.
+      if (tail.index !== index) {
+        const gone = tail.index > index && (await store.getEntry(index).catch(() => undefined)) === undefined;
+        return fail({
+          index,
+          problem: gone ? `entry ${index} is missing` : `entry says index ${tail.index}`,
+        });
+      }
       if (prevHash ? !hexEquals(data, tail.prevAt, prevHash) : !hexEquals(data, tail.prevAt, ZERO)) {
         // Either this entry's prev was edited, or the previous entry's bytes were:
         // if the stored leaf hash of the previous entry is what prev says, it was the bytes.
@@ -179,9 +194,10 @@ async function scan(
           problem: "prev does not match the previous entry's leaf hash (broken hash chain)",
         });
       }
-      if (compareTime(data, tail.timeAt, lastTime) < 0)
+      if (compareTime(data, tail.timeAt, lastTime, lastTimeAt) < 0)
         return fail({ index, problem: "entry time goes backwards" });
-      lastTime = data.subarray(tail.timeAt, tail.timeAt + 24);
+      lastTime = data;
+      lastTimeAt = tail.timeAt;
       const leafHash = hashLeaf(data);
       if (storedLeaf && !equalBytes(storedLeaf, leafHash)) {
         return fail({
@@ -189,8 +205,9 @@ async function scan(
           problem: "entry bytes were changed: they no longer hash to the stored leaf hash",
         });
       }
-      // The store handed back level 0 with the entry (checked above); the other nodes are read in one batch below.
-      range.append(leafHash, storedLeaf ? (level, i, h) => level > 0 && onNode(level, i, h) : onNode);
+      leafChecked = storedLeaf !== undefined;
+      // The other nodes this completes are read in one batch per level below.
+      range.append(leafHash, onNode);
       prevHash = leafHash;
       if (!nextCp.done && nextCp.value.size <= range.size) {
         p = await checkCheckpoints();
@@ -200,7 +217,7 @@ async function scan(
     // This chunk's stored nodes are read while the next chunk is hashed.
     const nodeProblem = await nodeCheck;
     if (nodeProblem) return report(nodeProblem);
-    nodeCheck = compareNodes(store, ids, hashes);
+    nodeCheck = compareNodes(store, runs);
     onProgress?.(range.size);
   }
   await ahead.catch(() => undefined);

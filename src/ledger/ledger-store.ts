@@ -64,13 +64,22 @@ export interface LedgerStore {
   getEntryWithLeaf(index: number): Promise<Required<StoredEntry> | undefined>;
   /** Entries [from, from+limit) in index order; stops early at the end of the log. */
   iterateEntries(from?: number, limit?: number): AsyncIterable<StoredEntry>;
-  /** Entries [from, from+limit) in one read, in index order; fewer at the end of the log. */
+  /**
+   * Up to `limit` stored entries from `from` on, in one read, in index order.
+   * For speed a store may number them by position rather than by key, so a
+   * gap in a damaged log shows as a row whose own `index` field is too high:
+   * callers checking integrity compare the two.
+   */
   readEntries(from: number, limit: number): Promise<StoredEntry[]>;
 
   /** Stored hashes of perfect subtrees, in the order asked; throws StorageError if any is missing. */
   getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]>;
-  /** Stored nodes [from, from+count) of one level, in one range read; fewer if some are missing. */
-  readNodeRange(level: number, from: number, count: number): Promise<{ index: number; hash: Uint8Array }[]>;
+  /**
+   * Hashes of the stored nodes [from, from+count) of one level, in index order,
+   * in one range read. If some are missing there are fewer and the later ones
+   * move up: a caller that finds a mismatch asks getNodes about that node.
+   */
+  readNodeRange(level: number, from: number, count: number): Promise<Uint8Array[]>;
   /** Every stored node of a level, in index order (for audits). */
   iterateNodes(level: number): AsyncIterable<{ index: number; hash: Uint8Array }>;
 

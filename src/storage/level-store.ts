@@ -1,9 +1,11 @@
 import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import { Level } from "level";
 import { concatBytes, fromUtf8, readU64be, u64be, utf8, writeU64be } from "../core/bytes.js";
 import { StorageError } from "../core/errors.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint, StoredEntry } from "../ledger/ledger-store.js";
 import type { NodeId } from "../merkle/node-id.js";
+import { LevelRowReader, packedRow } from "./level-row-reader.js";
 
 /*
  * Key layout (binary keys, big-endian integers so byte order is numeric order):
@@ -65,6 +67,11 @@ function decodeCheckpoint(blockHeight: number, v: Uint8Array): StoredCheckpoint 
 /** LedgerStore on LevelDB (classic-level, the engine behind `level`). Each block is one synced batch. */
 export class LevelLedgerStore implements LedgerStore {
   private readonly db: Level<Uint8Array, Uint8Array>;
+  /** Worker-thread readers for bulk scans (entries, nodes), made on first use. */
+  #readers: { entries: LevelRowReader; nodes: LevelRowReader } | undefined;
+  #readersBroken = false;
+  /** Locations open in this process (resolved paths). */
+  static readonly #openHere = new Set<string>();
 
   constructor(readonly location: string) {
     // A larger block cache than LevelDB's 8 MB default keeps the upper Merkle levels and index blocks
@@ -73,13 +80,26 @@ export class LevelLedgerStore implements LedgerStore {
       keyEncoding: "view",
       valueEncoding: "view",
       cacheSize: 64 << 20,
-    });
+      // Lets the bulk readers' worker threads share this handle (level opens on construction).
+      multithreading: true,
+    } as ConstructorParameters<typeof Level<Uint8Array, Uint8Array>>[1]);
   }
 
   async open(): Promise<void> {
+    const held = resolve(this.location);
+    if (LevelLedgerStore.#openHere.has(held)) {
+      // LevelDB's own lock only guards against other processes once handles are shared
+      // between threads; two ledgers on one store in one process would fork history.
+      await this.db.close().catch(() => undefined);
+      throw new StorageError(
+        "DATA_DIR_LOCKED",
+        `the data directory ${this.location} is already open in this process`,
+      );
+    }
     try {
       await mkdir(this.location, { recursive: true });
       await this.db.open();
+      LevelLedgerStore.#openHere.add(held);
     } catch (cause) {
       const inner = (cause as { cause?: { code?: string } }).cause;
       if (inner?.code === "LEVEL_LOCKED") {
@@ -96,7 +116,46 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async close(): Promise<void> {
+    if (this.db.status === "open") LevelLedgerStore.#openHere.delete(resolve(this.location));
+    const readers = this.#readers;
+    this.#readers = undefined;
+    if (readers) await Promise.all([readers.entries.close(), readers.nodes.close()]);
     await this.db.close();
+  }
+
+  /** How bulk scans read: on worker threads, or (when those cannot start) on this thread. */
+  get bulkReads(): "worker" | "direct" {
+    return this.#readersBroken ? "direct" : "worker";
+  }
+
+  /**
+   * Values of the rows in [gte, lte] for a bulk scan: on a worker thread when it can
+   * (one packed buffer per read), otherwise on this thread (one Buffer per row).
+   */
+  async #bulkRead(
+    which: "entries" | "nodes",
+    gte: Uint8Array,
+    lte: Uint8Array,
+    limit: number,
+  ): Promise<Uint8Array[]> {
+    if (!this.#readersBroken) {
+      try {
+        this.#readers ??= {
+          entries: new LevelRowReader(this.location),
+          nodes: new LevelRowReader(this.location),
+        };
+        const rows = await this.#readers[which].read(gte, lte, limit);
+        return Array.from(rows.ends, (_, i) => packedRow(rows, i));
+      } catch {
+        this.#readersBroken = true; // e.g. no worker threads here: read directly from now on
+      }
+    }
+    const it = this.db.values({ gte, lte, limit, highWaterMarkBytes: 4 << 20 });
+    try {
+      return (await it.nextv(limit)).map(view);
+    } finally {
+      await it.close();
+    }
   }
 
   private async get(key: Uint8Array): Promise<Uint8Array | undefined> {
@@ -255,22 +314,21 @@ export class LevelLedgerStore implements LedgerStore {
 
   async readEntries(from: number, limit: number): Promise<StoredEntry[]> {
     if (limit <= 0) return [];
-    const it = this.db.iterator({
-      gte: key1(P.entry, from),
-      lte: key1(P.entry, Number.MAX_SAFE_INTEGER),
-      limit,
-      highWaterMarkBytes: 4 << 20,
-    });
     try {
-      const rows = await it.nextv(limit);
-      return rows.map(([k, v]) => {
-        const value = view(v);
-        return { index: readU64be(k, 1), data: value.subarray(32), leafHash: value.subarray(0, 32) };
-      });
+      const rows = await this.#bulkRead(
+        "entries",
+        key1(P.entry, from),
+        key1(P.entry, Number.MAX_SAFE_INTEGER),
+        limit,
+      );
+      // Values only, so rows are numbered by position (see LedgerStore.readEntries).
+      return rows.map((value, i) => ({
+        index: from + i,
+        data: value.subarray(32),
+        leafHash: value.subarray(0, 32),
+      }));
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
-    } finally {
-      await it.close();
     }
   }
 
@@ -296,27 +354,16 @@ export class LevelLedgerStore implements LedgerStore {
     });
   }
 
-  async readNodeRange(
-    level: number,
-    from: number,
-    count: number,
-  ): Promise<{ index: number; hash: Uint8Array }[]> {
+  async readNodeRange(level: number, from: number, count: number): Promise<Uint8Array[]> {
     if (count <= 0) return [];
     const [gte, lte] =
       level === 0
         ? [key1(P.entry, from), key1(P.entry, from + count - 1)]
         : [nodeKey(level, from), nodeKey(level, from + count - 1)];
-    const it = this.db.iterator({ gte, lte, highWaterMarkBytes: 1 << 20 });
     try {
-      const rows = await it.nextv(count);
-      return rows.map(([k, v]) => ({
-        index: readU64be(k, level === 0 ? 1 : 2),
-        hash: view(v).subarray(0, 32),
-      }));
+      return (await this.#bulkRead("nodes", gte, lte, count)).map((v) => v.subarray(0, 32));
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
-    } finally {
-      await it.close();
     }
   }
 

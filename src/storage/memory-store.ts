@@ -137,16 +137,12 @@ export class MemoryLedgerStore implements LedgerStore {
     });
   }
 
-  async readNodeRange(
-    level: number,
-    from: number,
-    count: number,
-  ): Promise<{ index: number; hash: Uint8Array }[]> {
+  async readNodeRange(level: number, from: number, count: number): Promise<Uint8Array[]> {
     this.check();
-    const out: { index: number; hash: Uint8Array }[] = [];
+    const out: Uint8Array[] = [];
     for (let i = from; i < from + count; i++) {
       const hash = this.nodes[level]?.get(i);
-      if (hash) out.push({ index: i, hash });
+      if (hash) out.push(hash);
     }
     return out;
   }

@@ -84,10 +84,8 @@ export function ledgerStoreContract(
       expect(await store.findById(u64be(4).subarray(0, 8))).toBe(4);
       expect(await store.findById(u64be(99).subarray(0, 8))).toBeUndefined();
       expect(await store.blockSizes()).toEqual([0, 3, 7]);
-      expect((await store.readNodeRange(0, 2, 3)).map((n) => [n.index, n.hash])).toEqual(
-        [2, 3, 4].map((i) => [i, h(i)]),
-      );
-      expect((await store.readNodeRange(0, 6, 5)).map((n) => n.index)).toEqual([6]);
+      expect(await store.readNodeRange(0, 2, 3)).toEqual([2, 3, 4].map((i) => h(i)));
+      expect(await store.readNodeRange(0, 6, 5)).toEqual([h(6)]);
       expect(await store.getEntryWithLeaf(5)).toEqual({ index: 5, data: utf8("entry 5"), leafHash: h(5) });
       expect(await store.getEntryWithLeaf(7)).toBeUndefined();
       expect(await store.findByRef("case:c0")).toEqual([0, 4]);

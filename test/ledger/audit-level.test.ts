@@ -1,0 +1,67 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { auditLedger } from "../../src/ledger/audit.js";
+import { LevelLedgerStore } from "../../src/storage/level-store.js";
+import { digest, openTestLedger } from "../helpers/ledger.js";
+
+// Rows as LevelLedgerStore keys them: "e" + u64 index for entries, "n" + level + u64 index for nodes.
+const entryKey = (i: number) => {
+  const k = new Uint8Array(9);
+  k[0] = 0x65;
+  new DataView(k.buffer).setBigUint64(1, BigInt(i));
+  return k;
+};
+const nodeKey = (level: number, i: number) => {
+  const k = new Uint8Array(10);
+  k[0] = 0x6e;
+  k[1] = level;
+  new DataView(k.buffer).setBigUint64(2, BigInt(i));
+  return k;
+};
+
+/** A LevelDB-backed log of n entries, closed and reopened raw for tampering. */
+async function levelLog(n: number) {
+  const dir = join(mkdtempSync(join(tmpdir(), "notarium-audit-")), "ledger");
+  const store = new LevelLedgerStore(dir);
+  const t = await openTestLedger({ store, maxBatch: 16 });
+  await Promise.all(
+    Array.from({ length: n }, (_, i) => t.ledger.append("evidence.deposited", { sha256: digest(i) })),
+  );
+  return { ...t, store, raw: store.raw };
+}
+
+describe("auditLedger on LevelDB rows", () => {
+  it("passes the intact log", async () => {
+    const { store, key } = await levelLog(300);
+    expect(await auditLedger(store, key)).toMatchObject({ ok: true, entries: 300 });
+    await store.close();
+  });
+
+  it("names a deleted entry row as missing, not as a renumbered one", async () => {
+    const { store, key, raw } = await levelLog(300);
+    await raw.del(entryKey(123));
+    const r = await auditLedger(store, key);
+    expect(r.firstProblem).toEqual({ index: 123, problem: "entry 123 is missing" });
+    await store.close();
+  });
+
+  it("tells a deleted interior node from a wrong one", async () => {
+    const { store, key, raw } = await levelLog(300);
+    await raw.del(nodeKey(3, 10));
+    let r = await auditLedger(store, key);
+    expect(r.firstProblem).toEqual({
+      index: 80,
+      problem: "stored Merkle node (level 3, index 10) is missing",
+    });
+    await raw.put(nodeKey(3, 10), new Uint8Array(32));
+    await raw.put(nodeKey(5, 7), new Uint8Array(32).fill(1));
+    r = await auditLedger(store, key);
+    expect(r.firstProblem).toEqual({ index: 80, problem: "stored Merkle node (level 3, index 10) is wrong" });
+    await raw.put(nodeKey(3, 10), (await store.getNodes([{ level: 2, index: 0 }]))[0] as Uint8Array);
+    r = await auditLedger(store, key);
+    expect(r.firstProblem?.problem).toMatch(/level 3, index 10\) is wrong/);
+    await store.close();
+  });
+});
