@@ -45,7 +45,11 @@ export async function startHttpService(
   at: { port: number; host: string },
 ): Promise<HttpService> {
   const lifecycle: Lifecycle = { draining: false };
-  const metrics = createMetrics({ ledger: deps.ledger, processMetrics: deps.processMetrics });
+  const metrics = createMetrics({
+    ledger: deps.ledger,
+    processMetrics: deps.processMetrics,
+    witnessing: deps.witnessing,
+  });
   const app = createApp({ ...deps, metrics, lifecycle });
   const server = await listen(app, at);
   let stopping: Promise<void> | undefined;

@@ -20,6 +20,13 @@ export interface WitnessOutcomeReport {
   elapsedMs: number;
 }
 
+/** One witness round for one block: what each witness did, and whether the policy's quorum was met. */
+export interface WitnessRoundReport {
+  blockHeight: number;
+  results: WitnessOutcomeReport[];
+  quorum: boolean;
+}
+
 /** A checkpoint with the witness cosignatures it collected. */
 export interface WitnessedCheckpoint extends StoredCheckpoint {
   cosigned: string[];
@@ -41,23 +48,20 @@ export class Witnessing {
   private latestCosigned: WitnessedCheckpoint | undefined;
   private latestQuorum: WitnessedCheckpoint | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly listeners = new Set<(r: WitnessRoundReport) => void>();
 
   private constructor(
     private readonly ledger: Ledger,
     private readonly witness: CheckpointWitness | undefined,
-    private readonly report: (r: {
-      blockHeight: number;
-      results: WitnessOutcomeReport[];
-      quorum: boolean;
-    }) => void,
   ) {}
 
   static async open(
     ledger: Ledger,
     witness: CheckpointWitness | undefined,
-    report: (r: { blockHeight: number; results: WitnessOutcomeReport[]; quorum: boolean }) => void = () => {},
+    report?: (r: WitnessRoundReport) => void,
   ): Promise<Witnessing> {
-    const w = new Witnessing(ledger, witness, report);
+    const w = new Witnessing(ledger, witness);
+    if (report) w.onRound(report);
     const load = async (name: string) => {
       const v = await ledger.storage.getMeta(name);
       return v ? (JSON.parse(v) as WitnessedCheckpoint) : undefined;
@@ -79,7 +83,14 @@ export class Witnessing {
     const p = this.witness
       .witness(cp.note)
       .then(async (round) => {
-        this.report({ blockHeight: cp.blockHeight, results: round.results, quorum: round.quorum });
+        const report = { blockHeight: cp.blockHeight, results: round.results, quorum: round.quorum };
+        for (const l of this.listeners) {
+          try {
+            l(report);
+          } catch {
+            // a listener (logging, metrics) never stops the round from being recorded
+          }
+        }
         if (round.cosigned.length === 0) return;
         const w: WitnessedCheckpoint = {
           ...cp,
@@ -99,6 +110,17 @@ export class Witnessing {
       .catch(() => undefined);
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** Calls `listener` after every witness round (logs, metrics); returns a function that stops it. */
+  onRound(listener: (r: WitnessRoundReport) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Sizes of the newest checkpoint with any cosignature, and of the newest meeting the quorum. */
+  get witnessedSizes(): { cosigned: number | undefined; quorum: number | undefined } {
+    return { cosigned: this.latestCosigned?.size, quorum: this.latestQuorum?.size };
   }
 
   /** The checkpoint to publish: the newest one, with its cosignatures once they arrived. */

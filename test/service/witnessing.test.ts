@@ -3,6 +3,7 @@ import { fixedClock } from "../../src/core/clock.js";
 import { parsePolicy, verifyCheckpointWithPolicy } from "../../src/crypto/tlog-policy.js";
 import { Ledger } from "../../src/ledger/ledger.js";
 import { verifyTlogProof } from "../../src/ledger/verify-proof.js";
+import { createMetrics } from "../../src/http/metrics.js";
 import { receiptForIndex } from "../../src/service/receipts.js";
 import { Witnessing } from "../../src/service/witnessing.js";
 import { MemoryLedgerStore } from "../../src/storage/memory-store.js";
@@ -69,6 +70,49 @@ describe("witnessed checkpoints", () => {
     await witnessing.close();
     const v = verifyCheckpointWithPolicy(witnessing.checkpoint().note, policy);
     expect(v.cosignatures.map((c) => c.witness)).toEqual(["courtA"]);
+  });
+
+  it("counts every court's answer in the service's Prometheus metrics", async () => {
+    const { ledger, witnessing, b } = await setup("2");
+    const metrics = createMetrics({ ledger, processMetrics: false, witnessing });
+    await ledger.append("evidence.deposited", { sha256: digest(4) });
+    await witnessing.close();
+    await b.server.close();
+    await ledger.append("evidence.deposited", { sha256: digest(5) });
+    await witnessing.close();
+    const text = await metrics.registry.metrics();
+    // Opening the ledger resynchronised the witnesses once (block 0), then one round per block.
+    expect(text).toMatch(/notarium_witness_results_total\{witness="courtA",outcome="ok"\} 3/);
+    expect(text).toMatch(/notarium_witness_results_total\{witness="courtB",outcome="ok"\} 2/);
+    expect(text).toMatch(/notarium_witness_results_total\{witness="courtB",outcome="unreachable"\} 1/);
+    expect(text).toMatch(/notarium_witness_rounds_total\{quorum="false"\} 1/);
+    // The newest block lacks courtB's cosignature, so it is one entry past the last 2-of-2 checkpoint.
+    expect(text).toMatch(/notarium_witness_quorum_lag_entries 1/);
+    expect(text).toMatch(/notarium_witness_request_duration_seconds_count\{witness="courtA"\} 3/);
+  });
+
+  it("counts a witness's conflicting view as a possible split view", async () => {
+    const key = testLogKey();
+    const store = new MemoryLedgerStore();
+    await store.open();
+    const ledger = await Ledger.open({ store, key, clock: fixedClock("2026-11-26T10:00:00.000Z", 1) });
+    const conflicted = {
+      witness: async (note: string) => ({
+        note,
+        cosigned: [],
+        quorum: false,
+        results: [
+          { witness: "courtA", url: "http://a.invalid", outcome: "refused", conflict: true, elapsedMs: 3 },
+        ],
+      }),
+    };
+    const w = await Witnessing.open(ledger, conflicted);
+    const metrics = createMetrics({ ledger, processMetrics: false, witnessing: w });
+    w.onBlock(ledger.latest());
+    await w.close();
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/notarium_witness_conflicts_total\{witness="courtA"\} 1/);
+    expect(text).toMatch(/notarium_witness_results_total\{witness="courtA",outcome="refused"\} 1/);
   });
 
   it("remembers the last cosigned checkpoint across a restart", async () => {
