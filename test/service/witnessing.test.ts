@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/core/clock.js";
 import { parsePolicy, verifyCheckpointWithPolicy } from "../../src/crypto/tlog-policy.js";
+import { createMetrics } from "../../src/http/metrics.js";
 import { Ledger } from "../../src/ledger/ledger.js";
 import { verifyTlogProof } from "../../src/ledger/verify-proof.js";
-import { createMetrics } from "../../src/http/metrics.js";
 import { receiptForIndex } from "../../src/service/receipts.js";
 import { Witnessing } from "../../src/service/witnessing.js";
 import { MemoryLedgerStore } from "../../src/storage/memory-store.js";
