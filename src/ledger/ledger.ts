@@ -19,6 +19,7 @@ import {
 import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
+import { UPPER_LEVEL, UpperNodeCache } from "./upper-node-cache.js";
 
 export interface LedgerOptions {
   store: LedgerStore;
@@ -64,6 +65,8 @@ interface Pending {
  */
 export class Ledger {
   private readonly store: LedgerStore;
+  /** Proofs read through this: the tree's upper levels stay in memory. */
+  private readonly upper: UpperNodeCache;
   readonly key: LogKey;
   private readonly clock: Clock;
   private readonly maxBatch: number;
@@ -89,6 +92,7 @@ export class Ledger {
   ) {
     this.blockSizes = blockSizes;
     this.store = o.store;
+    this.upper = new UpperNodeCache(o.store);
     this.key = o.key;
     this.clock = o.clock;
     this.maxBatch = o.maxBatch ?? 4096;
@@ -337,6 +341,7 @@ export class Ledger {
     };
     try {
       await this.store.appendBlock({ entries, nodes, digests, ids, refs, checkpoint });
+      for (const n of nodes) if (n.level >= UPPER_LEVEL) this.upper.add(n.level, n.index, n.hash);
     } catch (e) {
       const err =
         e instanceof AppError ? e : new StorageError("STORAGE_FAILURE", "ledger write failed", { cause: e });
@@ -386,7 +391,7 @@ export class Ledger {
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
       throw new ValidationError("INVALID_INDEX", `index must be an integer in [0, ${size})`);
     }
-    return proveInclusion(index, size, this.store);
+    return proveInclusion(index, size, this.upper);
   }
 
   async proveConsistency(from: number, to: number): Promise<Uint8Array[]> {
@@ -398,12 +403,12 @@ export class Ledger {
         "INVALID_SIZE",
         "a consistency proof needs from >= 1 (every tree is consistent with the empty one)",
       );
-    return proveConsistency(from, to, this.store);
+    return proveConsistency(from, to, this.upper);
   }
 
   async rootAt(size: number): Promise<Uint8Array> {
     this.checkSize(size);
-    return rootAt(size, this.store);
+    return rootAt(size, this.upper);
   }
 
   async leafHash(index: number): Promise<Uint8Array> {

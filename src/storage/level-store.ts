@@ -158,9 +158,15 @@ export class LevelLedgerStore implements LedgerStore {
     }
   }
 
+  /**
+   * Point reads are synchronous: a key of the ledger is small and almost always in the
+   * block cache or the page cache, where a read costs microseconds, far less than a
+   * hop through the thread pool and back (which is what limited verify and proof
+   * routes). Range scans and writes stay asynchronous.
+   */
   private async get(key: Uint8Array): Promise<Uint8Array | undefined> {
     try {
-      const v = await this.db.get(key);
+      const v = this.db.getSync(key);
       return v === undefined ? undefined : view(v);
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
@@ -336,8 +342,9 @@ export class LevelLedgerStore implements LedgerStore {
     if (ids.length === 0) return [];
     let values: (Uint8Array | undefined)[];
     try {
-      values = await this.db.getMany(
-        ids.map((id) => (id.level === 0 ? key1(P.entry, id.index) : nodeKey(id.level, id.index))),
+      // Synchronous point reads (see get()): a proof is O(log n) of them, mostly cached.
+      values = ids.map((id) =>
+        this.db.getSync(id.level === 0 ? key1(P.entry, id.index) : nodeKey(id.level, id.index)),
       );
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
@@ -389,15 +396,27 @@ export class LevelLedgerStore implements LedgerStore {
 
   async findByDigest(sha256: Uint8Array, limit = 100): Promise<number[]> {
     const prefix = concatBytes(Uint8Array.of(P.digest), sha256);
-    const out: number[] = [];
-    for await (const k of this.db.keys({
+    return this.#indicesUnder(prefix, limit);
+  }
+
+  /**
+   * The u64 indices that end the keys under `prefix`, in one nextv: one trip
+   * through the thread pool, where `for await` takes two (it asks for one row
+   * first, then for more to learn that there are none).
+   */
+  async #indicesUnder(prefix: Uint8Array, limit: number): Promise<number[]> {
+    const it = this.db.keys({
       gte: concatBytes(prefix, u64be(0)),
       lte: concatBytes(prefix, u64be(Number.MAX_SAFE_INTEGER)),
       limit,
-    })) {
-      out.push(readU64be(k, 33));
+    });
+    try {
+      return (await it.nextv(limit)).map((k) => readU64be(k, k.length - 8));
+    } catch (cause) {
+      throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
+    } finally {
+      await it.close();
     }
-    return out;
   }
 
   async findById(id: Uint8Array): Promise<number | undefined> {
@@ -406,15 +425,7 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async findByRef(ref: string, limit = 10_000): Promise<number[]> {
-    const prefix = refPrefix(ref);
-    const out: number[] = [];
-    const keys = this.db.keys({
-      gte: concatBytes(prefix, u64be(0)),
-      lte: concatBytes(prefix, u64be(Number.MAX_SAFE_INTEGER)),
-      limit,
-    });
-    for await (const k of keys) out.push(readU64be(k, k.length - 8));
-    return out;
+    return this.#indicesUnder(refPrefix(ref), limit);
   }
 
   /** Raw access for repair tooling and tamper tests; not used by the ledger. */
