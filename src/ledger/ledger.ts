@@ -19,6 +19,7 @@ import {
 import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
+import { RefIndex } from "./ref-index.js";
 import { UPPER_LEVEL, UpperNodeCache } from "./upper-node-cache.js";
 
 export interface LedgerOptions {
@@ -67,6 +68,7 @@ export class Ledger {
   private readonly store: LedgerStore;
   /** Proofs read through this: the tree's upper levels stay in memory. */
   private readonly upper: UpperNodeCache;
+  private readonly refs: RefIndex;
   readonly key: LogKey;
   private readonly clock: Clock;
   private readonly maxBatch: number;
@@ -93,6 +95,7 @@ export class Ledger {
     this.blockSizes = blockSizes;
     this.store = o.store;
     this.upper = new UpperNodeCache(o.store);
+    this.refs = new RefIndex(o.store);
     this.key = o.key;
     this.clock = o.clock;
     this.maxBatch = o.maxBatch ?? 4096;
@@ -342,6 +345,7 @@ export class Ledger {
     try {
       await this.store.appendBlock({ entries, nodes, digests, ids, refs, checkpoint });
       for (const n of nodes) if (n.level >= UPPER_LEVEL) this.upper.add(n.level, n.index, n.hash);
+      for (const r of refs) this.refs.added(r.ref, r.index);
     } catch (e) {
       const err =
         e instanceof AppError ? e : new StorageError("STORAGE_FAILURE", "ledger write failed", { cause: e });
@@ -384,6 +388,11 @@ export class Ledger {
         `${label} ${size} is beyond the current tree size ${this.head.size}`,
       );
     }
+  }
+
+  /** Indices of the committed entries tagged `ref` (such as `case:<id>`), ascending. */
+  findByRef(ref: string): Promise<number[]> {
+    return this.refs.find(ref);
   }
 
   async proveInclusion(index: number, size = this.head.size): Promise<Uint8Array[]> {

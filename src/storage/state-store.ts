@@ -13,8 +13,25 @@ import type { CaseStore, IdentityRecord, IdentityStore } from "../esign/ports.js
  *   identity!<caseId>!<signer>-> IdentityRecord (erasable personal data)
  * Nothing here is evidence: the log is. Identity records are deleted outright on erase.
  */
+/** Freezes `o` and everything in it, so a cached record can be shared safely. */
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+const MAX_CACHED_CASES = 10_000;
+
 export class LevelStateStore implements CaseStore, IdentityStore {
   private readonly db: Level<string, string>;
+  /**
+   * Parsed case records, frozen and shared: every signature reads its case (and the
+   * webhook dispatcher reads it again), and parsing a ten-party record costs more
+   * than the read. This store is the only writer, so putCase keeps it current.
+   */
+  readonly #cases = new Map<string, CaseRecord>();
 
   constructor(readonly location: string) {
     this.db = new Level<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8" });
@@ -50,8 +67,18 @@ export class LevelStateStore implements CaseStore, IdentityStore {
     return v === undefined ? undefined : (JSON.parse(v) as T);
   }
 
-  getCase(id: string): Promise<CaseRecord | undefined> {
-    return this.getJson<CaseRecord>(`case!${id}`);
+  async getCase(id: string): Promise<CaseRecord | undefined> {
+    const cached = this.#cases.get(id);
+    if (cached) return cached;
+    const c = await this.getJson<CaseRecord>(`case!${id}`);
+    if (c) this.#remember(deepFreeze(c));
+    return c;
+  }
+
+  #remember(c: CaseRecord): void {
+    this.#cases.delete(c.id);
+    if (this.#cases.size >= MAX_CACHED_CASES) this.#cases.delete(this.#cases.keys().next().value as string);
+    this.#cases.set(c.id, c);
   }
 
   // Writers are serialised per case by the service; this check catches anything that slips past.
@@ -60,7 +87,15 @@ export class LevelStateStore implements CaseStore, IdentityStore {
     if ((current?.version ?? 0) !== expectedVersion) {
       throw new ConflictError("CONFLICT", `case ${c.id} changed meanwhile; retry`);
     }
-    await this.db.put(`case!${c.id}`, JSON.stringify({ ...c, version: expectedVersion + 1 }), { sync: true });
+    const next = { ...c, version: expectedVersion + 1 };
+    const json = JSON.stringify(next);
+    try {
+      await this.db.put(`case!${c.id}`, json, { sync: true });
+    } catch (e) {
+      this.#cases.delete(c.id);
+      throw e;
+    }
+    this.#remember(deepFreeze(JSON.parse(json) as CaseRecord));
   }
 
   async listCases(limit = 200): Promise<CaseRecord[]> {

@@ -15,7 +15,7 @@ export async function loadCase(ctx: CaseServices, id: string): Promise<CaseRecor
 /** The case's entries in the signed tree, in order (from the ledger's case index); only unseen ones are read. */
 export async function caseEntries(ctx: CaseServices, id: string): Promise<Entry[]> {
   const size = ctx.ledger.size;
-  const indices = (await ctx.ledger.storage.findByRef(`case:${id}`)).filter((i) => i < size);
+  const indices = (await ctx.ledger.findByRef(`case:${id}`)).filter((i) => i < size);
   const found = new Map<number, Entry>();
   const missing: number[] = [];
   for (const i of indices) {
