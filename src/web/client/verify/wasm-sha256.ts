@@ -78,10 +78,12 @@ const PAGES = Math.ceil((INPUT + WINDOW) / 65536);
 
 /** The body of `blocks(ptr, n)`: compresses n 64-byte blocks at ptr into the state. */
 function blocksBody(): number[] {
-  // Locals: 0 ptr, 1 n (params), then a..h = 2..9, w0..w15 = 10..25, t1 = 26.
+  // Locals: 0 ptr, 1 n (params), then a..h = 2..9, w0..w15 = 10..25, t1 = 26, and
+  // x = 27, 28: a ^ b of this round and of the last, for Maj (see below).
   const v = [2, 3, 4, 5, 6, 7, 8, 9];
   const w = (i: number) => 10 + (i & 15);
   const T1 = 26;
+  const X = (i: number) => 27 + (i & 1);
   const c: number[] = [];
   const get = (l: number) => c.push(OP.get, l);
   const rotr = (l: number, n: number) => c.push(OP.get, l, OP.const, ...sleb(n), OP.rotr);
@@ -96,6 +98,8 @@ function blocksBody(): number[] {
   c.push(OP.block, 0x40, OP.loop, 0x40);
   c.push(OP.get, 1, OP.eqz, OP.brIf, 1);
   for (let k = 0; k < 8; k++) c.push(OP.const, 0, OP.load, 2, ...uleb(k * 4), OP.set, v[k] as number);
+  // Round 0's "last a ^ b" is its b ^ c.
+  c.push(OP.get, v[1] as number, OP.get, v[2] as number, OP.xor, OP.set, X(-1));
   for (let j = 0; j < 16; j++) {
     // Big-endian word: bswap(x) = rotl(x & 0xff00ff00, 8) | rotr(x & 0x00ff00ff, 8).
     c.push(OP.get, 0, OP.load, 0, ...uleb(j * 4), OP.tee, w(j));
@@ -104,7 +108,7 @@ function blocksBody(): number[] {
   }
   for (let i = 0; i < 64; i++) {
     const r = (k: number) => v[(k - (i % 8) + 8) % 8] as number;
-    const [a, b, cc, d, e, f, g, h] = [r(0), r(1), r(2), r(3), r(4), r(5), r(6), r(7)];
+    const [a, b, d, e, f, g, h] = [r(0), r(1), r(3), r(4), r(5), r(6), r(7)];
     if (i >= 16) {
       // W[i] = σ1(W[i-2]) + W[i-7] + σ0(W[i-15]) + W[i-16]
       get(w(i));
@@ -125,7 +129,8 @@ function blocksBody(): number[] {
     get(T1);
     sigma(a, 2, 13, 22, false);
     c.push(OP.add);
-    c.push(OP.get, a, OP.get, b, OP.and, OP.get, cc, OP.get, a, OP.get, b, OP.or, OP.and, OP.or, OP.add);
+    // Maj(a,b,c) = ((a ^ b) & (b ^ c)) ^ b, and this round's b ^ c is the last round's a ^ b.
+    c.push(OP.get, a, OP.get, b, OP.xor, OP.tee, X(i), OP.get, X(i - 1), OP.and, OP.get, b, OP.xor, OP.add);
     c.push(OP.set, h);
   }
   for (let k = 0; k < 8; k++) {
@@ -135,7 +140,7 @@ function blocksBody(): number[] {
   c.push(OP.get, 0, OP.const, ...sleb(64), OP.add, OP.set, 0);
   c.push(OP.get, 1, OP.const, 1, OP.sub, OP.set, 1);
   c.push(OP.br, 0, OP.end, OP.end, OP.end);
-  const locals = vec([[25, 0x7f]]); // 25 more i32 locals
+  const locals = vec([[27, 0x7f]]); // 27 more i32 locals
   const body = [...locals, ...c];
   return [...uleb(body.length), ...body];
 }
