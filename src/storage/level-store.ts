@@ -34,6 +34,8 @@ function refPrefix(ref: string): Uint8Array {
   return concatBytes(Uint8Array.of(P.ref), utf8(ref), Uint8Array.of(0));
 }
 const EMPTY = new Uint8Array(0);
+/** Up to this many point reads at once are done synchronously (see getNodes). */
+const SYNC_READS_MAX = 64;
 
 /** classic-level hands back Buffers; domain code gets plain Uint8Array views (no copy). */
 function view(b: Uint8Array): Uint8Array {
@@ -341,11 +343,12 @@ export class LevelLedgerStore implements LedgerStore {
   async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
     if (ids.length === 0) return [];
     let values: (Uint8Array | undefined)[];
+    const keys = ids.map((id) => (id.level === 0 ? key1(P.entry, id.index) : nodeKey(id.level, id.index)));
     try {
-      // Synchronous point reads (see get()): a proof is O(log n) of them, mostly cached.
-      values = ids.map((id) =>
-        this.db.getSync(id.level === 0 ? key1(P.entry, id.index) : nodeKey(id.level, id.index)),
-      );
+      // A proof's O(log n) reads, mostly cached, are cheaper synchronous (see get()); a block's
+      // worth of receipts reads thousands, which would hold the event loop for milliseconds.
+      values =
+        keys.length <= SYNC_READS_MAX ? keys.map((k) => this.db.getSync(k)) : await this.db.getMany(keys);
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
     }

@@ -60,6 +60,11 @@ describe("LevelLedgerStore", () => {
       expect(e.leafHash).toEqual(hashes[1000 + k]);
     }
     expect(await store.readNodeRange(0, 2990, 20)).toEqual(hashes.slice(2990));
+    // Point reads: a few synchronously, many (a block's receipts) through the thread pool.
+    for (const n of [3, 500]) {
+      const ids = Array.from({ length: n }, (_, k) => ({ level: 0, index: (k * 7) % 3000 }));
+      expect(await store.getNodes(ids)).toEqual(ids.map((id) => hashes[id.index]));
+    }
     await store.close();
   });
 });
