@@ -50,7 +50,23 @@ if (write) {
   const i = doc.indexOf(start);
   const j = doc.indexOf(end);
   if (i < 0 || j < 0) throw new Error("docs/benchmarks.md lacks the results markers");
-  writeFileSync(path, `${doc.slice(0, i + start.length)}\n${table}\n${doc.slice(j)}`);
+  // With --only, the other suites' rows (and the line saying when they ran) are kept.
+  const ran = new Set(rows.map((r) => r.suite));
+  const previous = doc.slice(i + start.length, j).split("\n");
+  const kept = only
+    ? previous.filter((l) => {
+        const suite = /^\| (\w+) \|/.exec(l)?.[1];
+        return suite !== undefined && suite !== "suite" && !ran.has(suite);
+      })
+    : [];
+  const keptRuns = only
+    ? previous.filter((l) => /^Run .* on /.test(l) && !l.includes(`(${[...ran].join(", ")})`))
+    : [];
+  const runLine = `Run ${new Date().toISOString()} on ${machine}${quick ? " (--quick)" : ""} (${[...ran].join(", ")}); values are medians of repeated runs.`;
+  const bySuite = (l) => /^\| (\w+) \|/.exec(l)?.[1] ?? "";
+  const all = [...kept, ...lines].sort((a, b) => bySuite(a).localeCompare(bySuite(b)));
+  const merged = `${[...keptRuns, runLine].join("\n\n")}\n\n${header}\n${all.join("\n")}\n`;
+  writeFileSync(path, `${doc.slice(0, i + start.length)}\n${merged}\n${doc.slice(j)}`);
   log("wrote docs/benchmarks.md");
 }
 if (rows.some((r) => !r.pass)) process.exitCode = 1;
