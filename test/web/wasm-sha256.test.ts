@@ -1,16 +1,34 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createWasmSha256, WINDOW } from "../../src/web/client/verify/wasm-sha256.js";
+import {
+  createWasmSha256,
+  preferredVariant,
+  sha256ModuleBytes,
+  WINDOW,
+} from "../../src/web/client/verify/wasm-sha256.js";
 
 const reference = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-async function wasm(parts: Uint8Array[]): Promise<string> {
-  const h = await createWasmSha256();
-  for (const p of parts) h.update(p);
-  return h.digestHex();
+for (const variant of ["simd", "scalar"] as const) {
+  describe(`the generated WebAssembly SHA-256 (${variant})`, () => {
+    const wasm = async (parts: Uint8Array[]): Promise<string> => {
+      const h = await createWasmSha256(variant);
+      for (const p of parts) h.update(p);
+      return h.digestHex();
+    };
+    suite(wasm);
+  });
 }
 
-describe("the generated WebAssembly SHA-256", () => {
+describe("variant choice", () => {
+  it("uses SIMD where the engine validates it, and both modules are valid WebAssembly here", () => {
+    expect(WebAssembly.validate(sha256ModuleBytes("scalar") as Uint8Array<ArrayBuffer>)).toBe(true);
+    expect(WebAssembly.validate(sha256ModuleBytes("simd") as Uint8Array<ArrayBuffer>)).toBe(true);
+    expect(preferredVariant()).toBe("simd");
+  });
+});
+
+function suite(wasm: (parts: Uint8Array[]) => Promise<string>) {
   it("matches the FIPS 180-4 examples", async () => {
     const enc = new TextEncoder();
     expect(await wasm([])).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -40,4 +58,4 @@ describe("the generated WebAssembly SHA-256", () => {
     }
     expect(await wasm(parts)).toBe(want);
   });
-});
+}
