@@ -309,14 +309,25 @@ export class LevelLedgerStore implements LedgerStore {
     return (await this.get(key1(P.entry, index)))?.subarray(32);
   }
 
+  /** Entries by key (each row's own index, never its position), for the mirror listing. */
   async *iterateEntries(from = 0, limit = Number.POSITIVE_INFINITY): AsyncIterable<StoredEntry> {
-    let next = from;
-    const end = from + limit;
-    while (next < end) {
-      const chunk = await this.readEntries(next, Math.min(1024, end - next));
-      for (const e of chunk) yield e;
-      if (chunk.length < Math.min(1024, end - next)) return;
-      next += chunk.length;
+    if (limit <= 0) return;
+    const it = this.db.iterator({
+      gte: key1(P.entry, from),
+      lt: key1(P.entry, Math.min(Number.MAX_SAFE_INTEGER, from + limit)),
+      highWaterMarkBytes: 1 << 20,
+    });
+    try {
+      for (;;) {
+        const rows = await it.nextv(1024);
+        if (rows.length === 0) return;
+        for (const [k, v] of rows) {
+          const value = view(v);
+          yield { index: readU64be(k, 1), data: value.subarray(32), leafHash: value.subarray(0, 32) };
+        }
+      }
+    } finally {
+      await it.close();
     }
   }
 

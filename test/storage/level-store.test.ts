@@ -68,3 +68,24 @@ describe("LevelLedgerStore", () => {
     await store.close();
   });
 });
+
+describe("LevelRowReader", () => {
+  it("rejects (never hangs) when its worker cannot open the database, and reads a real one", async () => {
+    const { LevelRowReader } = await import("../../src/storage/level-row-reader.js");
+    const missing = new LevelRowReader(join(mkdtempSync(join(tmpdir(), "notarium-none-")), "absent"));
+    await expect(missing.read(Uint8Array.of(0), Uint8Array.of(255), 10)).rejects.toThrow();
+    await missing.close();
+    const dir = join(mkdtempSync(join(tmpdir(), "notarium-reader-")), "ledger");
+    const store = new LevelLedgerStore(dir);
+    await store.open();
+    await store.raw.put(Uint8Array.of(1, 2), Uint8Array.of(9, 9, 9));
+    await store.raw.put(Uint8Array.of(1, 3), Uint8Array.of(8));
+    const reader = new LevelRowReader(dir);
+    const rows = await reader.read(Uint8Array.of(1), Uint8Array.of(2), 10);
+    expect([...rows.bytes]).toEqual([9, 9, 9, 8]);
+    expect([...rows.ends]).toEqual([3, 4]);
+    await reader.close();
+    await expect(reader.read(Uint8Array.of(1), Uint8Array.of(2), 10)).rejects.toThrow(/exited/);
+    await store.close();
+  });
+});
