@@ -4,6 +4,7 @@ import type { Clock } from "../core/clock.js";
 import { AppError, OverloadedError, StorageError, ValidationError } from "../core/errors.js";
 import { CompactRange } from "../merkle/compact-range.js";
 import { hashLeaf } from "../merkle/hash.js";
+import type { NodeId } from "../merkle/node-id.js";
 import { proveConsistency, proveInclusion, rootAt } from "../merkle/prove.js";
 import {
   checkLeafSize,
@@ -20,7 +21,7 @@ import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
 import { RefIndex } from "./ref-index.js";
-import { UPPER_LEVEL, UpperNodeCache } from "./upper-node-cache.js";
+import { UpperNodeCache } from "./upper-node-cache.js";
 
 export interface LedgerOptions {
   store: LedgerStore;
@@ -344,7 +345,7 @@ export class Ledger {
     };
     try {
       await this.store.appendBlock({ entries, nodes, digests, ids, refs, checkpoint });
-      for (const n of nodes) if (n.level >= UPPER_LEVEL) this.upper.add(n.level, n.index, n.hash);
+      this.upper.committed(nodes);
       for (const r of refs) this.refs.added(r.ref, r.index);
     } catch (e) {
       const err =
@@ -388,6 +389,11 @@ export class Ledger {
         `${label} ${size} is beyond the current tree size ${this.head.size}`,
       );
     }
+  }
+
+  /** Stored tree nodes, through the in-memory upper levels and newest block (see UpperNodeCache). */
+  readNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    return this.upper.getNodes(ids);
   }
 
   /** Indices of the committed entries tagged `ref` (such as `case:<id>`), ascending. */

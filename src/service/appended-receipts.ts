@@ -17,7 +17,7 @@ export async function receiptsForAppended(ledger: Ledger, list: readonly Appende
   const unique = new Map<number, NodeId>();
   for (const p of plans) for (const id of p.ids) unique.set(keyOf(id), id);
   const ids = [...unique.values()];
-  const hashes = ids.length > 0 ? await ledger.storage.getNodes(ids) : [];
+  const hashes = ids.length > 0 ? await ledger.readNodes(ids) : [];
   const byKey = new Map<number, Uint8Array>();
   for (const [i, id] of ids.entries()) byKey.set(keyOf(id), hashes[i] as Uint8Array);
   return list.map((a, i) => {

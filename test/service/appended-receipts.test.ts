@@ -36,15 +36,23 @@ describe("receipts for fresh appends", () => {
         body: { sha256: digest(i) },
       })),
     );
+    // A newer block, so the first one's nodes are no longer held as the newest block's.
+    const newest = await ledger.append("evidence.deposited", { sha256: digest(999) });
     let reads = 0;
+    const asked: { level: number; index: number }[] = [];
     const getNodes = store.getNodes.bind(store);
     store.getNodes = (ids) => {
       reads++;
+      asked.push(...ids);
       return getNodes(ids);
     };
     const receiptFor = createReceiptCoalescer(ledger);
     const receipts = await Promise.all(appended.map((a) => receiptFor(a)));
     expect(reads).toBe(1);
     expect(receipts.map((r) => r.txHash)).toEqual(appended.map((a) => toHex(a.leafHash)));
+    // The newest block's receipts read only nodes of older blocks (its own are in memory).
+    asked.length = 0;
+    expect((await receiptFor(newest)).txHash).toBe(toHex(newest.leafHash));
+    for (const id of asked) expect((id.index + 1) * 2 ** id.level).toBeLessThanOrEqual(newest.index);
   });
 });
