@@ -345,14 +345,15 @@ export class Ledger {
     };
     try {
       await this.store.appendBlock({ entries, nodes, digests, ids, refs, checkpoint });
-      this.upper.committed(nodes);
-      for (const r of refs) this.refs.added(r.ref, r.index);
     } catch (e) {
       const err =
         e instanceof AppError ? e : new StorageError("STORAGE_FAILURE", "ledger write failed", { cause: e });
       for (const a of accepted) a.p.reject(err);
       return;
     }
+    // Durable from here: the in-memory indexes learn what the block holds.
+    this.upper.committed(nodes);
+    for (const r of refs) this.refs.added(r.ref, r.index);
     this.range = range;
     this.prev = prev;
     this.head = checkpoint;

@@ -37,6 +37,16 @@ const EMPTY = new Uint8Array(0);
 /** Up to this many point reads at once are done synchronously (see getNodes). */
 const SYNC_READS_MAX = 64;
 
+/** An entry row's value is its leaf hash (32 bytes) followed by the entry bytes. */
+function entryRow(index: number, value: Uint8Array): Required<StoredEntry> {
+  return { index, data: value.subarray(32), leafHash: value.subarray(0, 32) };
+}
+
+/** The row holding a node: level 0 (leaf hashes) lives in front of its entry. */
+function nodeRowKey(level: number, index: number): Uint8Array {
+  return level === 0 ? key1(P.entry, index) : nodeKey(level, index);
+}
+
 /** classic-level hands back Buffers; domain code gets plain Uint8Array views (no copy). */
 function view(b: Uint8Array): Uint8Array {
   return b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -300,9 +310,7 @@ export class LevelLedgerStore implements LedgerStore {
 
   async getEntryWithLeaf(index: number): Promise<Required<StoredEntry> | undefined> {
     const v = await this.get(key1(P.entry, index));
-    return v === undefined || v.length < 32
-      ? undefined
-      : { index, data: v.subarray(32), leafHash: v.subarray(0, 32) };
+    return v === undefined || v.length < 32 ? undefined : entryRow(index, v);
   }
 
   async getEntry(index: number): Promise<Uint8Array | undefined> {
@@ -322,8 +330,7 @@ export class LevelLedgerStore implements LedgerStore {
         const rows = await it.nextv(1024);
         if (rows.length === 0) return;
         for (const [k, v] of rows) {
-          const value = view(v);
-          yield { index: readU64be(k, 1), data: value.subarray(32), leafHash: value.subarray(0, 32) };
+          yield entryRow(readU64be(k, 1), view(v));
         }
       }
     } finally {
@@ -341,11 +348,7 @@ export class LevelLedgerStore implements LedgerStore {
         limit,
       );
       // Values only, so rows are numbered by position (see LedgerStore.readEntries).
-      return rows.map((value, i) => ({
-        index: from + i,
-        data: value.subarray(32),
-        leafHash: value.subarray(0, 32),
-      }));
+      return rows.map((value, i) => entryRow(from + i, value));
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
     }
@@ -354,7 +357,7 @@ export class LevelLedgerStore implements LedgerStore {
   async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
     if (ids.length === 0) return [];
     let values: (Uint8Array | undefined)[];
-    const keys = ids.map((id) => (id.level === 0 ? key1(P.entry, id.index) : nodeKey(id.level, id.index)));
+    const keys = ids.map((id) => nodeRowKey(id.level, id.index));
     try {
       // A proof's O(log n) reads, mostly cached, are cheaper synchronous (see get()); a block's
       // worth of receipts reads thousands, which would hold the event loop for milliseconds.
@@ -377,12 +380,14 @@ export class LevelLedgerStore implements LedgerStore {
 
   async readNodeRange(level: number, from: number, count: number): Promise<Uint8Array[]> {
     if (count <= 0) return [];
-    const [gte, lte] =
-      level === 0
-        ? [key1(P.entry, from), key1(P.entry, from + count - 1)]
-        : [nodeKey(level, from), nodeKey(level, from + count - 1)];
     try {
-      return (await this.#bulkRead("nodes", gte, lte, count)).map((v) => v.subarray(0, 32));
+      const rows = await this.#bulkRead(
+        "nodes",
+        nodeRowKey(level, from),
+        nodeRowKey(level, from + count - 1),
+        count,
+      );
+      return rows.map((v) => v.subarray(0, 32));
     } catch (cause) {
       throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
     }
