@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { pino } from "pino";
 import { parseConfig } from "../dist/cli/config.js";
+import { keepFreedHeapMapped } from "../dist/cli/heap-tuning.js";
 import { openCaseStack } from "../dist/cli/open-cases.js";
 import { openSealing } from "../dist/cli/open-extras.js";
 import { secureRandomBytes, systemClock } from "../dist/core/clock.js";
@@ -147,7 +148,7 @@ function upload() {
 ({ closed, open, list, upload })[w.mode]().then((r) => { agent.destroy(); parentPort.postMessage(r); });
 `;
 
-function load(workerData) {
+export function load(workerData) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, { eval: true, workerData });
     worker.once("message", (r) => {
@@ -166,7 +167,8 @@ const rps = (r) => r.n / r.seconds;
 const ok = (r, status) => (r.status[status] ?? 0) === r.n;
 const fmt = (x) => Math.round(x).toLocaleString("en-US");
 
-async function startService(dir) {
+export async function startService(dir) {
+  await keepFreedHeapMapped(); // as `notarium serve` does
   const store = new LevelLedgerStore(join(dir, "ledger"));
   await store.open();
   const key = createLogKey(generateSignerKey("bench.notarium.invalid/log", secureRandomBytes));
@@ -205,7 +207,7 @@ async function startService(dir) {
 }
 
 /** Writes `bytes` of incompressible data (a random 1 MiB block repeated with a counter) for the upload run. */
-function makeFile(path, bytes) {
+export function makeFile(path, bytes) {
   const block = randomBytes(1 << 20);
   const fd = openSync(path, "w");
   for (let off = 0, i = 0; off < bytes; off += block.length, i++) {
@@ -456,35 +458,45 @@ export async function run({ log = () => {}, quick = false } = {}) {
     log(`multipart upload of ${fmt(UPLOAD_BYTES / 2 ** 20)} MiB`);
     const file = join(dir, "upload.bin");
     makeFile(file, UPLOAD_BYTES);
-    const t = performance.now();
-    const digest = execFileSync("openssl", ["dgst", "-sha256", "-r", file], { encoding: "utf8" }).split(
-      " ",
-    )[0];
-    const opensslSeconds = (performance.now() - t) / 1000;
+    // openssl and the upload alternate, three times each: the ratio is the median of the pairs'.
+    const opensslRuns = [];
+    const uploadRuns = [];
     globalThis.gc?.();
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
-    const up = await load({ mode: "upload", port, token, file, path: "/api/v1/evidence" });
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      const t = performance.now();
+      const digest = execFileSync("openssl", ["dgst", "-sha256", "-r", file], { encoding: "utf8" }).split(
+        " ",
+      )[0];
+      opensslRuns.push((performance.now() - t) / 1000);
+      const up = await load({ mode: "upload", port, token, file, path: "/api/v1/evidence" });
+      if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body ?? up.error}`);
+      const recorded = JSON.parse(JSON.parse(up.body).entry).body.sha256;
+      if (recorded !== digest) throw new Error(`upload digest ${recorded} differs from openssl ${digest}`);
+      uploadRuns.push(up.seconds);
+    }
     clearInterval(sampler);
-    if (up.status !== 201) throw new Error(`upload failed: ${up.status} ${up.body ?? up.error}`);
-    const recorded = JSON.parse(JSON.parse(up.body).entry).body.sha256;
-    if (recorded !== digest) throw new Error(`upload digest ${recorded} differs from openssl ${digest}`);
+    const uploadRatio = median(opensslRuns.map((o, i) => o / uploadRuns[i]));
+    log(
+      `  upload s ${uploadRuns.map((x) => x.toFixed(2)).join(" ")}; openssl s ${opensslRuns.map((x) => x.toFixed(2)).join(" ")}`,
+    );
     const mbps = (s) => UPLOAD_BYTES / 1e6 / s;
     rows.push({
       name: `multipart upload, ${fmt(UPLOAD_BYTES / 2 ** 20)} MiB, hashed while streaming`,
-      value: mbps(up.seconds),
+      value: mbps(median(uploadRuns)),
       unit: "MB/s",
-      baselineName: "openssl dgst -sha256, same file",
-      baselineValue: mbps(opensslSeconds),
-      ratio: opensslSeconds / up.seconds,
+      baselineName: "openssl dgst -sha256, same file, alternating",
+      baselineValue: mbps(median(opensslRuns)),
+      ratio: uploadRatio,
       target: ">= 60%",
-      pass: opensslSeconds / up.seconds >= 0.6,
+      pass: uploadRatio >= 0.6,
     });
     rows.push({
-      name: "resident memory growth during that upload",
+      name: "resident memory growth during those uploads (peak)",
       value: (peak - rss0) / 2 ** 20,
       unit: "MiB",
       baselineName: "",

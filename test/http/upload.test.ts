@@ -121,6 +121,8 @@ describe("multipart uploads (streamed through SHA-256, never stored)", () => {
       400,
       "UPLOAD_INCOMPLETE",
     ],
+    ["two file parts", twoParts("file"), 400, "INVALID_ARGUMENT"],
+    ["a second title after the file", twoParts("title"), 400, "INVALID_ARGUMENT"],
     [
       "a title over the field limit",
       multipart({ title: "t".repeat(5000) }, utf8("x")),
@@ -157,3 +159,16 @@ describe("multipart uploads (streamed through SHA-256, never stored)", () => {
     expect(r !== "aborted" && r.status).toBe(401);
   });
 });
+
+/** A form with a title, the file, then one more part named `extra` (a file part when it is "file"). */
+function twoParts(extra: string) {
+  const boundary = "----notarium-test-boundary-7d2k1m";
+  const form = multipart({ title: "t" }, utf8("x"), { boundary, omitEnd: true });
+  const filename = extra === "file" ? '; filename="second.bin"' : "";
+  form.chunks.push(
+    utf8(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${extra}"${filename}\r\n\r\ny\r\n--${boundary}--\r\n`,
+    ),
+  );
+  return { ...form, length: form.chunks.reduce((n, c) => n + c.length, 0) };
+}

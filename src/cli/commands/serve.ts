@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { HttpService } from "../../http/http-service.js";
 import { createToken, TokenAuthenticator } from "../../service/tokens.js";
 import { writeFileAtomic } from "../../storage/token-file.js";
+import { keepFreedHeapMapped } from "../heap-tuning.js";
 import type { CliContext } from "../main.js";
 import { type CaseStack, openCaseStack } from "../open-cases.js";
 import { openSealing, openWitnessing, type Witnessing } from "../open-extras.js";
@@ -32,6 +33,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         import("../../http/http-service.js"),
         import("../../http/options.js"),
       ]);
+      void keepFreedHeapMapped(); // on the thread pool, while the stores open
       const config = ctx.config();
       const options = parseHttpOptions(ctx.env, {
         maxUploadBytes: config.maxUploadBytes,
