@@ -149,4 +149,51 @@ describe("Ledger", () => {
       code: "CONFIG_INVALID",
     });
   });
+
+  it("sends the next block to the store before answering the last one, and only after it is durable", async () => {
+    const { ledger, store } = await openTestLedger();
+    const events: string[] = [];
+    const gates: (() => void)[] = [];
+    const write = store.appendBlock.bind(store);
+    store.appendBlock = async (b) => {
+      events.push(`write ${b.checkpoint.size}`);
+      await new Promise<void>((r) => gates.push(r));
+      await write(b);
+      events.push(`durable ${b.checkpoint.size}`);
+    };
+    const first = ledger.append("evidence.deposited", { sha256: digest(1) }).then(() => events.push("answered 1"));
+    await new Promise((r) => setImmediate(r));
+    const second = ledger.append("evidence.deposited", { sha256: digest(2) }).then(() => events.push("answered 2"));
+    gates.shift()?.(); // block 1 becomes durable while entry 2 waits
+    while (gates.length === 0) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual(["write 1", "durable 1", "write 2", "answered 1"]);
+    gates.shift()?.();
+    await Promise.all([first, second]);
+    expect(events.slice(4)).toEqual(["durable 2", "answered 2"]);
+  });
+
+  it("still answers a durable block when the next block's write fails", async () => {
+    const { ledger, store } = await openTestLedger();
+    let calls = 0;
+    const write = store.appendBlock.bind(store);
+    const gate: (() => void)[] = [];
+    store.appendBlock = async (b) => {
+      calls++;
+      if (calls === 1) {
+        await new Promise<void>((r) => gate.push(r));
+        await write(b);
+        return;
+      }
+      if (calls === 2) throw new Error("disk full");
+      await write(b);
+    };
+    const ok = ledger.append("evidence.deposited", { sha256: digest(1) });
+    await new Promise((r) => setImmediate(r));
+    const refused = ledger.append("evidence.deposited", { sha256: digest(2) });
+    gate.shift()?.();
+    await expect(ok).resolves.toMatchObject({ index: 0 });
+    await expect(refused).rejects.toMatchObject({ code: "STORAGE_FAILURE" });
+    expect(ledger.size).toBe(1);
+  });
 });
