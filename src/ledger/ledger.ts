@@ -235,10 +235,6 @@ export class Ledger {
   private kick(): void {
     if (this.writing) return;
     this.writing = (async () => {
-      // Block N+1 goes to the disk before block N's appends are answered: answering
-      // (receipts, responses) is CPU work that then overlaps N+1's synced write instead
-      // of leaving the disk idle. N+1 is only built once N is durable.
-      let answer: (() => void) | undefined;
       try {
         while (this.queue.length > 0) {
           let n = 0;
@@ -251,22 +247,15 @@ export class Ledger {
             take++;
           }
           this.queued -= n;
-          const next = this.writeBlock(this.queue.splice(0, take));
-          answer?.();
-          answer = await next;
+          await this.writeBlock(this.queue.splice(0, take));
         }
       } finally {
-        answer?.();
         this.writing = undefined;
       }
     })();
   }
 
-  /**
-   * Writes one block and, once it is durable, updates the in-memory state; returns
-   * how to answer its appends (the caller does, after issuing the next block).
-   */
-  private async writeBlock(batch: Pending[]): Promise<() => void> {
+  private async writeBlock(batch: Pending[]): Promise<void> {
     const time = new Date(Math.max(this.clock.now().getTime(), this.lastTime));
     const iso = time.toISOString();
     // Pass 1: canonicalise and size-check every group before touching the tree, so
@@ -302,7 +291,7 @@ export class Ledger {
         p.reject(e);
       }
     }
-    if (groups.length === 0) return () => undefined;
+    if (groups.length === 0) return;
     // Pass 2: chain and hash. One slab holds every entry of the block: a few
     // large allocations instead of one per entry keeps the GC out of the way.
     const slab = new Uint8Array(total);
@@ -360,7 +349,7 @@ export class Ledger {
       const err =
         e instanceof AppError ? e : new StorageError("STORAGE_FAILURE", "ledger write failed", { cause: e });
       for (const a of accepted) a.p.reject(err);
-      return () => undefined;
+      return;
     }
     // Durable from here: the in-memory indexes learn what the block holds.
     this.upper.committed(nodes);
@@ -375,10 +364,10 @@ export class Ledger {
     } catch {
       // a listener's failure must never affect the append path
     }
-    for (const a of accepted) for (const d of a.done) d.block = checkpoint;
-    return () => {
-      for (const a of accepted) a.p.resolve(a.p.single ? (a.done[0] as Appended) : a.done);
-    };
+    for (const a of accepted) {
+      for (const d of a.done) d.block = checkpoint;
+      a.p.resolve(a.p.single ? (a.done[0] as Appended) : a.done);
+    }
   }
 
   /** Waits until everything queued so far is written (or refused). */
