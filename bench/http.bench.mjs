@@ -347,26 +347,37 @@ export async function run({ log = () => {}, quick = false } = {}) {
       pass: median(times.pkg) < 50,
     });
 
-    log("receipt latency at 1,000 deposits/s");
-    const paced = await load({
-      ...base,
-      ...deposit,
-      mode: "open",
-      rate: 1000,
-      seconds: SECONDS,
-      seqStart: 2e12,
-    });
-    const pacedHealth = await load({ ...base, ...health, mode: "open", rate: 1000, seconds: SECONDS });
-    if (!ok(paced, 201)) throw new Error(`paced deposits failed: ${JSON.stringify(paced.status)}`);
+    // Three paced runs, each followed by /healthz at the same rate; the figure is the median of the
+    // three p99s (one run's p99 rests on its 50 slowest requests, which one stall on this VM moves).
+    log("receipt latency at 1,000 deposits/s (3 runs)");
+    const pacedP99 = [];
+    const healthP99 = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      const paced = await load({
+        ...base,
+        ...deposit,
+        mode: "open",
+        rate: 1000,
+        seconds: SECONDS,
+        seqStart: 2e12 + i * 1e9,
+      });
+      if (!ok(paced, 201)) throw new Error(`paced deposits failed: ${JSON.stringify(paced.status)}`);
+      const pacedHealth = await load({ ...base, ...health, mode: "open", rate: 1000, seconds: SECONDS });
+      pacedP99.push(quantile(paced.lat, 0.99));
+      healthP99.push(quantile(pacedHealth.lat, 0.99));
+    }
+    log(
+      `  p99 ms: deposits ${pacedP99.map((x) => x.toFixed(1)).join(" ")}; healthz ${healthP99.map((x) => x.toFixed(1)).join(" ")}`,
+    );
     rows.push({
-      name: "receipt latency p99 at 1,000 deposits/s",
-      value: quantile(paced.lat, 0.99),
+      name: "receipt latency p99 at 1,000 deposits/s (median of 3 runs)",
+      value: median(pacedP99),
       unit: "ms",
       baselineName: "GET /healthz p99 at 1,000 req/s",
-      baselineValue: quantile(pacedHealth.lat, 0.99),
-      ratio: quantile(paced.lat, 0.99) / quantile(pacedHealth.lat, 0.99),
+      baselineValue: median(healthP99),
+      ratio: median(pacedP99) / median(healthP99),
       target: "< 50 ms",
-      pass: quantile(paced.lat, 0.99) < 50,
+      pass: median(pacedP99) < 50,
     });
 
     log("batch deposits (1,000 digests per call, 8 connections)");

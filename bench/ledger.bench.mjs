@@ -159,20 +159,27 @@ export async function run({ log, quick = false }) {
   const rows = [];
   const size = quick ? 100_000 : 1_000_000;
 
-  log("durable appends vs raw LevelDB synced batches of 1000 puts");
-  const base = await medianOf(3, () => levelBaseline());
-  const appends = await medianOf(3, () => appendRate());
-  rows.push(
-    row(
-      "durable appends (in process, saturated)",
-      appends,
-      "entries/s",
-      "LevelDB synced batch(1000 puts)",
-      base,
-      "≥ 50%",
-      appends / base >= 0.5,
-    ),
+  // Baseline and appends alternate (the disk's speed drifts on this VM); the ratio is the
+  // median of the per-pair ratios.
+  log("durable appends vs raw LevelDB synced batches of 1000 puts (interleaved)");
+  const pairs = [];
+  for (let i = 0; i < 5; i++) pairs.push({ base: await levelBaseline(), appends: await appendRate() });
+  log(
+    `  pairs (appends/base): ${pairs.map((p) => `${Math.round(p.appends)}/${Math.round(p.base)}`).join(" ")}`,
   );
+  const appendRatio = median(pairs.map((p) => p.appends / p.base));
+  rows.push({
+    ...row(
+      "durable appends (in process, saturated)",
+      median(pairs.map((p) => p.appends)),
+      "entries/s",
+      "LevelDB synced batch(1000 puts), interleaved",
+      median(pairs.map((p) => p.base)),
+      "≥ 50%",
+      appendRatio >= 0.5,
+    ),
+    ratio: appendRatio,
+  });
 
   log(`proof latency with ${size} entries`);
   const l = await filledLedger(size, log);
