@@ -59,8 +59,13 @@ if (write) {
         return suite !== undefined && suite !== "suite" && !ran.has(suite);
       })
     : [];
+  // An earlier run's line stays, naming only its suites that were not run again.
   const keptRuns = only
-    ? previous.filter((l) => /^Run .* on /.test(l) && !l.includes(`(${[...ran].join(", ")})`))
+    ? previous.flatMap((l) => {
+        const m = /^(Run .* on .*) \(([\w, ]+)\); (values .*)$/.exec(l);
+        const left = m?.[2]?.split(", ").filter((suite) => !ran.has(suite)) ?? [];
+        return m && left.length ? [`${m[1]} (${left.join(", ")}); ${m[3]}`] : [];
+      })
     : [];
   const runLine = `Run ${new Date().toISOString()} on ${machine}${quick ? " (--quick)" : ""} (${[...ran].join(", ")}); values are medians of repeated runs.`;
   const bySuite = (l) => /^\| (\w+) \|/.exec(l)?.[1] ?? "";
