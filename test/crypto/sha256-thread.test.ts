@@ -23,7 +23,8 @@ describe("SHA-256 on the hashing thread", () => {
     // More than the stream's buffers hold: the caller is asked to wait...
     expect(h.update(data.subarray(0, STAGE_BYTES * 6))).toBeInstanceOf(Promise);
     // ...and a caller that does not wait still gets its chunks hashed in order.
-    for (let off = STAGE_BYTES * 6; off < data.length; off += 65_536) h.update(data.subarray(off, off + 65_536));
+    for (let off = STAGE_BYTES * 6; off < data.length; off += 65_536)
+      h.update(data.subarray(off, off + 65_536));
     // digest() waits for what is still queued behind the full pool.
     expect(hex(await h.digest())).toBe(reference(data));
   });
