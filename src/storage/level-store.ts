@@ -5,7 +5,6 @@ import { concatBytes, fromUtf8, readU64be, u64be, utf8, writeU64be } from "../co
 import { StorageError } from "../core/errors.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint, StoredEntry } from "../ledger/ledger-store.js";
 import type { NodeId } from "../merkle/node-id.js";
-import { type DigestHead, decodeHead, digestHeadWrites, encodeHead, HEAD_BYTES } from "./digest-heads.js";
 import { LevelRowReader, packedRow } from "./level-row-reader.js";
 
 /*
@@ -13,9 +12,7 @@ import { LevelRowReader, packedRow } from "./level-row-reader.js";
  *   'e' u64 index              -> leaf hash (32 bytes) || entry bytes (leaf data)
  *   'n' u8 level u64 index     -> 32-byte hash of a perfect subtree, levels >= 1
  * Level-0 nodes (leaf hashes) live in front of their entry: one put per entry fewer.
- *   'D' sha256[32]             -> u64 first index || u32 count: the digest's head (digest-heads.ts)
- *   'd' sha256[32] u64 index   -> (empty): the digest's other entries (stores made before
- *                                 heads existed have this row for the first entry too)
+ *   'd' sha256[32] u64 index   -> (empty): entries recording that digest
  *   'i' id[10]                 -> u64 index: evidence-ID prefix lookup
  *   'r' ref 0x00 u64 index     -> (empty): entries tagged with a reference (e.g. case:<id>)
  *   'b' u64 blockHeight        -> JSON {size, note, time}
@@ -26,7 +23,6 @@ const P = {
   entry: 0x65,
   node: 0x6e,
   digest: 0x64,
-  head: 0x44,
   id: 0x69,
   ref: 0x72,
   block: 0x62,
@@ -38,8 +34,6 @@ function refPrefix(ref: string): Uint8Array {
   return concatBytes(Uint8Array.of(P.ref), utf8(ref), Uint8Array.of(0));
 }
 const EMPTY = new Uint8Array(0);
-/** Set once the digest heads exist for every stored digest. */
-const DIGEST_HEADS_META = "digest-heads";
 /** Up to this many point reads at once are done synchronously (see getNodes). */
 const SYNC_READS_MAX = 64;
 
@@ -51,12 +45,6 @@ function entryRow(index: number, value: Uint8Array): Required<StoredEntry> {
 /** The row holding a node: level 0 (leaf hashes) lives in front of its entry. */
 function nodeRowKey(level: number, index: number): Uint8Array {
   return level === 0 ? key1(P.entry, index) : nodeKey(level, index);
-}
-
-/** Whether row key `k` ('d' sha256 u64) is for digest `sha256`. */
-function equalPrefix(sha256: Uint8Array, k: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (k[i + 1] !== sha256[i]) return false;
-  return true;
 }
 
 /** classic-level hands back Buffers; domain code gets plain Uint8Array views (no copy). */
@@ -137,12 +125,6 @@ export class LevelLedgerStore implements LedgerStore {
         cause,
       });
     }
-    try {
-      await this.#ensureDigestHeads();
-    } catch (cause) {
-      await this.close().catch(() => undefined);
-      throw new StorageError("STORAGE_FAILURE", `cannot index the digests of ${this.location}`, { cause });
-    }
   }
 
   async close(): Promise<void> {
@@ -213,8 +195,6 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async appendBlock(block: BlockWrite): Promise<void> {
-    // Read before the batch exists, so a failed read leaves nothing to clean up.
-    const digests = digestHeadWrites(block.digests, (sha256) => this.#readHead(sha256));
     // A chained batch is several times cheaper per put than the array form, and
     // LevelDB copies each key and value into the batch at put(), so one scratch
     // buffer serves every key (and every small value) of the block.
@@ -247,12 +227,7 @@ export class LevelLedgerStore implements LedgerStore {
       writeU64be(scratch, 1, e.index);
       b.put(scratch.subarray(0, 9), value);
     }
-    for (const { sha256, head } of digests.heads) {
-      scratch[0] = P.head;
-      scratch.set(sha256, 1);
-      b.put(scratch.subarray(0, 33), encodeHead(head, scratch.subarray(48, 48 + HEAD_BYTES)));
-    }
-    for (const d of digests.extraRows) {
+    for (const d of block.digests) {
       scratch[0] = P.digest;
       scratch.set(d.sha256, 1);
       writeU64be(scratch, 33, d.index);
@@ -438,65 +413,9 @@ export class LevelLedgerStore implements LedgerStore {
     }
   }
 
-  /** One point read for a digest recorded once (the usual case); a range scan only for repeats. */
   async findByDigest(sha256: Uint8Array, limit = 100): Promise<number[]> {
-    const head = this.#readHead(sha256);
-    if (!head || limit <= 0) return [];
-    if (head.count === 1 || limit === 1) return [head.first];
-    const rest = await this.#indicesUnder(concatBytes(Uint8Array.of(P.digest), sha256), limit + 1);
-    return [head.first, ...rest.filter((i) => i !== head.first)].slice(0, limit);
-  }
-
-  #readHead(sha256: Uint8Array): DigestHead | undefined {
-    let v: Uint8Array | undefined;
-    try {
-      v = this.db.getSync(concatBytes(Uint8Array.of(P.head), sha256));
-    } catch (cause) {
-      throw new StorageError("STORAGE_FAILURE", "ledger database read failed", { cause });
-    }
-    if (v === undefined) return undefined;
-    const head = decodeHead(v);
-    if (!head) throw new StorageError("LEDGER_CORRUPT", "a digest index row is damaged");
-    return head;
-  }
-
-  /**
-   * Stores made before digest heads existed get them once, from their per-entry digest
-   * rows (one scan, in batches). Until the marker is written nothing else is, so a
-   * crash part-way simply starts the scan again on the next open.
-   */
-  async #ensureDigestHeads(): Promise<void> {
-    if ((await this.getMeta(DIGEST_HEADS_META)) === "1") return;
-    let batch = this.db.batch();
-    let pending = 0;
-    let current: { sha256: Uint8Array; head: DigestHead } | undefined;
-    const flush = async () => {
-      if (current) {
-        batch.put(concatBytes(Uint8Array.of(P.head), current.sha256), encodeHead(current.head));
-        pending++;
-      }
-      if (pending >= 10_000) {
-        await batch.write();
-        batch = this.db.batch();
-        pending = 0;
-      }
-    };
-    for await (const k of this.db.keys({
-      gte: Uint8Array.of(P.digest),
-      lt: Uint8Array.of(P.digest + 1),
-      highWaterMarkBytes: 1 << 20,
-    })) {
-      if (k.length !== 41) continue;
-      const index = readU64be(k, 33);
-      if (current && equalPrefix(current.sha256, k)) current.head.count++;
-      else {
-        await flush();
-        current = { sha256: k.slice(1, 33), head: { first: index, count: 1 } };
-      }
-    }
-    await flush();
-    await batch.write({ sync: true });
-    await this.putMeta(DIGEST_HEADS_META, "1");
+    const prefix = concatBytes(Uint8Array.of(P.digest), sha256);
+    return this.#indicesUnder(prefix, limit);
   }
 
   /**
