@@ -7,8 +7,8 @@ import { scrypt } from "node:crypto";
  * Node's HTTP parser copies every body chunk (64 KiB) into a fresh malloc'd
  * buffer, freed in bulk when the GC collects it; by default glibc then trims
  * the heap (brk) once 128 KiB are free at its top, and the next chunks fault
- * those pages in again. On this project's 2-core VM that page-fault churn
- * halved the throughput of a 1 GiB upload (strace: about 4,700 brk calls per
+ * those pages in again. On a 2-core VM that page-fault churn halved the
+ * throughput of a 1 GiB upload (strace: about 4,700 brk calls per
  * upload; after this, about 300). glibc raises its trim threshold to twice the
  * size of any mmap'd block it frees (up to 32 MiB, so to 64 MiB); the one API
  * that allocates and frees such a block for us is scrypt's work area (128·r·N
