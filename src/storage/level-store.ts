@@ -1,10 +1,10 @@
-import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Level } from "level";
 import { concatBytes, fromUtf8, readU64be, u64be, utf8, writeU64be } from "../core/bytes.js";
 import { StorageError } from "../core/errors.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint, StoredEntry } from "../ledger/ledger-store.js";
 import type { NodeId } from "../merkle/node-id.js";
+import { dataDirInUse, openLevelDb } from "./level-open.js";
 import { LevelRowReader, packedRow } from "./level-row-reader.js";
 
 /*
@@ -108,23 +108,11 @@ export class LevelLedgerStore implements LedgerStore {
         `the data directory ${this.location} is already open in this process`,
       );
     }
-    try {
-      await mkdir(this.location, { recursive: true });
-      await this.db.open();
-      LevelLedgerStore.#openHere.add(held);
-    } catch (cause) {
-      const inner = (cause as { cause?: { code?: string } }).cause;
-      if (inner?.code === "LEVEL_LOCKED") {
-        throw new StorageError(
-          "DATA_DIR_LOCKED",
-          `the data directory ${this.location} is in use by another process (a running service?); stop it, or talk to it with --server URL`,
-          { cause },
-        );
-      }
-      throw new StorageError("STORAGE_FAILURE", `cannot open the ledger database at ${this.location}`, {
-        cause,
-      });
-    }
+    await openLevelDb(this.db, this.location, {
+      what: "ledger database",
+      lockedMessage: dataDirInUse(this.location),
+    });
+    LevelLedgerStore.#openHere.add(held);
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,9 @@
-import { mkdir } from "node:fs/promises";
 import { Level } from "level";
-import { ConflictError, StorageError } from "../core/errors.js";
+import { ConflictError } from "../core/errors.js";
 import type { CaseRecord } from "../esign/case.js";
 import type { InvitationRecord } from "../esign/invitation.js";
 import type { CaseStore, IdentityRecord, IdentityStore } from "../esign/ports.js";
+import { dataDirInUse, openLevelDb } from "./level-open.js";
 
 /*
  * Mutable service state in its own LevelDB (data/state), JSON values:
@@ -38,19 +38,10 @@ export class LevelStateStore implements CaseStore, IdentityStore {
   }
 
   async open(): Promise<void> {
-    try {
-      await mkdir(this.location, { recursive: true });
-      await this.db.open();
-    } catch (cause) {
-      const code = (cause as { cause?: { code?: string } }).cause?.code;
-      throw new StorageError(
-        code === "LEVEL_LOCKED" ? "DATA_DIR_LOCKED" : "STORAGE_FAILURE",
-        code === "LEVEL_LOCKED"
-          ? `the data directory ${this.location} is in use by another process (a running service?); stop it, or talk to it with --server URL`
-          : `cannot open the state database at ${this.location}`,
-        { cause },
-      );
-    }
+    await openLevelDb(this.db, this.location, {
+      what: "state database",
+      lockedMessage: dataDirInUse(this.location),
+    });
   }
 
   async close(): Promise<void> {

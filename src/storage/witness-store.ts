@@ -1,7 +1,5 @@
-import { mkdir } from "node:fs/promises";
 import { Level } from "level";
 import { fromBase64, toBase64, toHex, utf8 } from "../core/bytes.js";
-import { StorageError } from "../core/errors.js";
 import { KeyedLock } from "../core/keyed-lock.js";
 import { sha256 } from "../crypto/sha256.js";
 import {
@@ -12,6 +10,7 @@ import {
   type WitnessState,
   type WitnessStore,
 } from "../witness/witness-store.js";
+import { openLevelDb } from "./level-open.js";
 
 /*
  * A court witness's state in its own LevelDB (<witness data>/state), JSON values:
@@ -40,19 +39,11 @@ export class LevelWitnessStore implements WitnessStore {
   }
 
   async open(): Promise<void> {
-    try {
-      await mkdir(this.location, { recursive: true, mode: 0o700 });
-      await this.db.open();
-    } catch (cause) {
-      const code = (cause as { cause?: { code?: string } }).cause?.code;
-      throw new StorageError(
-        code === "LEVEL_LOCKED" ? "DATA_DIR_LOCKED" : "STORAGE_FAILURE",
-        code === "LEVEL_LOCKED"
-          ? `the witness data directory ${this.location} is in use by another process (a running witness?)`
-          : `cannot open the witness database at ${this.location}`,
-        { cause },
-      );
-    }
+    await openLevelDb(this.db, this.location, {
+      what: "witness database",
+      lockedMessage: `the witness data directory ${this.location} is in use by another process (a running witness?)`,
+      mode: 0o700,
+    });
     for await (const k of this.db.keys({ gte: "evidence!", lt: 'evidence"', reverse: true, limit: 1 })) {
       this.nextSeq = Number(k.slice("evidence!".length)) + 1;
     }
