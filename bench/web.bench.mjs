@@ -15,10 +15,11 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import express from "express";
 import { chromium } from "playwright-core";
+import chromiumLaunch from "../scripts/chromium.json" with { type: "json" };
 import { median, row, tempDir } from "./lib.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = chromiumLaunch.executablePath;
 const MiB = 1024 * 1024;
 
 function makeFile(path, bytes) {
@@ -119,19 +120,7 @@ export async function run({ log, quick }) {
   const tmp = tempDir("web");
   const file = join(tmp.dir, "evidence.bin");
   const { server, url } = await startServer();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumLaunch.args });
   try {
     log(`  writing a ${size / MiB} MiB file`);
     makeFile(file, size);

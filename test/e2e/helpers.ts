@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { type Browser, chromium, type Page, type Request } from "playwright-core";
+import chromiumLaunch from "../../scripts/chromium.json" with { type: "json" };
 import { openCaseStack } from "../../src/cli/open-cases.js";
 import { createPdfTools } from "../../src/cli/pdf-tools.js";
 import { secureRandomBytes, systemClock } from "../../src/core/clock.js";
@@ -22,7 +23,8 @@ import { testLogKey } from "../helpers/ledger.js";
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const SCREENSHOTS = join(ROOT, "docs/screenshots");
 export const AGREEMENT = new Uint8Array(readFileSync(join(ROOT, "fixtures/pdf/agreement-zh.pdf")));
-export const CHROMIUM = "/usr/bin/chromium";
+/** Debian's Chromium and its flags, shared with bench/web.bench.mjs. */
+export const CHROMIUM = chromiumLaunch.executablePath;
 export const CENTRE = "示例人民调解委员会";
 
 export interface WebService {
@@ -118,17 +120,8 @@ export async function launchBrowser(): Promise<Browser> {
   // playwright-core gives every launch a fresh temporary --user-data-dir of its own.
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--lang=zh-CN", // the browser's own words (file pickers) in Chinese too, as a party would see them
-    ],
+    // The browser's own words (file pickers) in Chinese too, as a party would see them.
+    args: [...chromiumLaunch.args, "--lang=zh-CN"],
   });
 }
 
