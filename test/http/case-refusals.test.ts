@@ -495,4 +495,17 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
     // The same link works again once back within its lifetime: the refusals changed nothing.
     expect((await postSignature(s, a.id, bobSig(), inv.bob)).status).toBe(201);
   });
+
+  it("refuses a second identity attestation of a party with 409, and records nothing", async () => {
+    const attest = (name: string) =>
+      call(s.url, "POST", `/api/v1/cases/${c.id}/identities`, {
+        token: s.tokens.mediator,
+        json: { signer: "x", method: "ctid", identity: { name } },
+      });
+    expect((await attest("张三")).status).toBe(201);
+    const before = s.ledger.size;
+    const again = await attest("someone else");
+    expect([again.status, codeOf(again)]).toEqual([409, "IDENTITY_ALREADY_ATTESTED"]);
+    expect(s.ledger.size).toBe(before);
+  });
 });

@@ -212,6 +212,23 @@ describe("mediation cases", () => {
     ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
   });
 
+  it("refuses a second attestation of a party until the first is erased, so every commitment stays openable", async () => {
+    const { ctx, c, state } = await setup();
+    const first = { name: "张三", idNumber: "310101199001011234" };
+    const r = await attestIdentity(ctx, c.id, { signer: "alice", method: "ctid", identity: first }, "m");
+    const size = ctx.ledger.size;
+    const again = [1, 2].map((n) =>
+      attestIdentity(ctx, c.id, { signer: "alice", method: "ctid", identity: { name: `other ${n}` } }, "m"),
+    );
+    for (const a of again) await expect(a).rejects.toMatchObject({ code: "IDENTITY_ALREADY_ATTESTED" });
+    expect(ctx.ledger.size).toBe(size);
+    const stored = await state.getIdentity(c.id, "alice");
+    expect(identityCommitment(fromHex(stored?.salt ?? ""), first)).toBe(r.commitment);
+    await eraseIdentity(ctx, c.id, "alice");
+    const second = await attestIdentity(ctx, c.id, { signer: "alice", method: "ctid", identity: first }, "m");
+    expect(second.commitment).not.toBe(r.commitment); // a fresh salt
+  });
+
   it("rejects malformed cases", async () => {
     const { ctx } = await openCaseServices();
     const good = { caseNumber: "1", title: "t", parties: [{ id: "a", role: "applicant", name: "A" }] };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toHex } from "../../core/bytes.js";
-import { NotFoundError } from "../../core/errors.js";
+import { ConflictError, NotFoundError } from "../../core/errors.js";
 import { findParty } from "../../esign/case.js";
 import { identityCommitment } from "../../esign/identity-commitment.js";
 import type { JsonObject } from "../../ledger/entry.js";
@@ -43,9 +43,27 @@ export async function attestIdentity(
   attestedBy: string,
 ): Promise<Receipt & { commitment: string }> {
   const o = parseInput(attestIdentityInput, input);
-  const c = await loadCase(ctx, caseId);
-  if (!findParty(c, o.signer))
-    throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${o.signer}`);
+  // One attestation per party at a time, so each commitment on the log stays openable
+  // until its data is erased on purpose (a second one would replace the data and salt).
+  return ctx.locks.run(caseId, async () => {
+    const c = await loadCase(ctx, caseId);
+    if (!findParty(c, o.signer))
+      throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${o.signer}`);
+    if (await ctx.identities.getIdentity(caseId, o.signer))
+      throw new ConflictError(
+        "IDENTITY_ALREADY_ATTESTED",
+        `party ${o.signer}'s identity is already attested in case ${caseId}; erase it (DELETE /api/v1/cases/${caseId}/parties/${o.signer}/identity) before attesting it again`,
+      );
+    return recordAttestation(ctx, caseId, o, attestedBy);
+  });
+}
+
+async function recordAttestation(
+  ctx: CaseServices,
+  caseId: string,
+  o: z.infer<typeof attestIdentityInput>,
+  attestedBy: string,
+): Promise<Receipt & { commitment: string }> {
   const salt = ctx.randomBytes(32);
   const identity = o.identity as JsonObject;
   const commitment = identityCommitment(salt, identity);
