@@ -64,14 +64,14 @@ class HashThread {
   #failed: Error | undefined;
 
   constructor() {
-    this.#worker = new Worker(SCRIPT, { eval: true });
-    this.#worker.unref();
+    // No inherited flags: the script is CommonJS whatever the process was started with.
+    this.#worker = new Worker(SCRIPT, { eval: true, execArgv: [] });
     this.#worker.on("message", (m: FromThread) => {
       const s = this.#streams.get(m.id);
       if (!s) return;
       if (m.op === "free") s.onFree(m.buffer);
       else {
-        this.#streams.delete(m.id);
+        this.#forget(m.id);
         s.onDigest(new Uint8Array(m.digest));
       }
     });
@@ -83,11 +83,22 @@ class HashThread {
     };
     this.#worker.on("error", fail);
     this.#worker.on("exit", (code) => fail(new Error(`the hashing thread exited (code ${code})`)));
+    // Unreferenced while no stream is open (after the listeners, since adding a "message"
+    // listener refs the port again): a service that once hashed an upload must still exit
+    // when it stops, and an open stream keeps the process alive like any pending I/O.
+    this.#worker.unref();
+  }
+
+  #forget(id: number): boolean {
+    const had = this.#streams.delete(id);
+    if (had && this.#streams.size === 0) this.#worker.unref();
+    return had;
   }
 
   open(ends: StreamEnds): number | undefined {
     if (this.#failed) return undefined;
     const id = this.#nextId++;
+    if (this.#streams.size === 0) this.#worker.ref();
     this.#streams.set(id, ends);
     return id;
   }
@@ -97,7 +108,7 @@ class HashThread {
   }
 
   close(id: number): void {
-    if (this.#streams.delete(id)) this.post({ op: "drop", id });
+    if (this.#forget(id)) this.post({ op: "drop", id });
   }
 
   terminate(): Promise<number> {

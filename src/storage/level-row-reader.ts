@@ -56,7 +56,8 @@ export class LevelRowReader {
 
   constructor(location: string) {
     const lib = createRequire(import.meta.url).resolve("classic-level");
-    this.#worker = new Worker(WORKER, { eval: true, workerData: { lib, location } });
+    // No inherited flags: the script is CommonJS whatever the process was started with.
+    this.#worker = new Worker(WORKER, { eval: true, execArgv: [], workerData: { lib, location } });
     this.#worker.unref(); // an idle reader never keeps the process alive
     this.#worker.on("message", (r: Reply) => {
       const p = this.#pending.get(r.id);

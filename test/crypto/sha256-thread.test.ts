@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { createThreadedSha256, STAGE_BYTES, stopHashThread } from "../../src/crypto/sha256-thread.js";
@@ -70,5 +71,20 @@ describe("SHA-256 on the hashing thread", () => {
     await h.update(randomBytes(STAGE_BYTES * 2));
     await stopHashThread();
     await expect(h.digest()).rejects.toThrow(/hashing thread exited/);
+  });
+
+  it("keeps a process alive while a digest is pending, and lets it exit afterwards", () => {
+    // In a child process on the built module: the thread is referenced only while a stream is open.
+    const module = new URL("../../dist/crypto/sha256-thread.js", import.meta.url).href;
+    const script = `
+      const { createThreadedSha256 } = await import(${JSON.stringify(module)});
+      const h = createThreadedSha256();
+      await h.update(new Uint8Array(${STAGE_BYTES * 3}).fill(7));
+      console.log(Buffer.from(await h.digest()).toString("hex"));`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    expect(out.trim()).toBe(reference(new Uint8Array(STAGE_BYTES * 3).fill(7)));
   });
 });

@@ -126,6 +126,15 @@ describe("notarium serve survives kill -9", () => {
     // A clean shutdown after the crashes, and a full audit of what is on disk.
     const { child, url } = await serve(dataDir, keysDir);
     expect((await call(url, "GET", "/healthz")).status).toBe(200);
+    // An upload first: its hashing thread must not keep the service from stopping.
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(3 << 20).fill(7)]), "clip.bin");
+    const upload = await fetch(`${url}/api/v1/evidence`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(upload.status).toBe(201);
     const code = exited(child);
     child.kill("SIGTERM");
     expect(await code).toBe(0);
