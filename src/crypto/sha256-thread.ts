@@ -107,8 +107,9 @@ class HashThread {
     this.#worker.postMessage(message, message.buffer ? [message.buffer] : []);
   }
 
-  close(id: number): void {
-    if (this.#forget(id)) this.post({ op: "drop", id });
+  /** Ends a stream; the thread is told only if it ever received the stream's bytes. */
+  close(id: number, reachedThread: boolean): void {
+    if (this.#forget(id) && reachedThread) this.post({ op: "drop", id });
   }
 
   terminate(): Promise<number> {
@@ -241,7 +242,7 @@ export function createThreadedSha256(): ThreadedSha256 {
       if (failure) throw failure;
       if (!posted) {
         // Small enough to have stayed in one buffer: no round trip to the other thread.
-        t.close(id);
+        t.close(id, false);
         return sha256(stage ? stage.subarray(0, staged) : new Uint8Array(0));
       }
       return new Promise<Uint8Array>((resolve, reject) => {
@@ -251,6 +252,6 @@ export function createThreadedSha256(): ThreadedSha256 {
         stage = undefined;
       });
     },
-    abort: () => t.close(id),
+    abort: () => t.close(id, posted),
   };
 }
