@@ -79,4 +79,10 @@ export {
   verifyCheckpointWithPolicy,
 } from "./tlog-policy.js";
 export type { ParsedTlogProof, TlogProof } from "./tlog-proof.js";
-export { formatTlogProof, MAX_TLOG_PROOF_HASHES, parseTlogProof, TLOG_PROOF_HEADER } from "./tlog-proof.js";
+export {
+  formatTlogProof,
+  formatTlogProofHead,
+  MAX_TLOG_PROOF_HASHES,
+  parseTlogProof,
+  TLOG_PROOF_HEADER,
+} from "./tlog-proof.js";

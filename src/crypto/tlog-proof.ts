@@ -84,10 +84,24 @@ function checkCheckpoint(note: string, index: number, cached = false): ParsedChe
 
 /** Formats a proof; `extra`, when given, must be non-empty (no extra data means no `extra` line). */
 export function formatTlogProof(p: TlogProof): string {
+  return `${formatTlogProofHead(p)}${p.checkpoint}`;
+}
+
+/**
+ * The proof up to its checkpoint (formatTlogProof is this followed by
+ * `p.checkpoint` verbatim), checked the same way. Pure ASCII, unlike the
+ * checkpoint's signature lines, so callers can encode the two apart.
+ */
+export function formatTlogProofHead(p: TlogProof, proofBase64?: readonly string[]): string {
   if (!Number.isSafeInteger(p.index) || p.index < 0)
     throw malformed("index must be a non-negative safe integer");
   if (p.proof.length > MAX_TLOG_PROOF_HASHES) throw malformed("too many proof hashes");
-  const hashes = p.proof.map((h) => `${toBase64(assertBytes(h, 32, "proof hash"))}\n`).join("");
+  // `proofBase64`: the caller's own encodings of p.proof (shared by many proofs of one block).
+  if (proofBase64 !== undefined && proofBase64.length !== p.proof.length)
+    throw malformed("proofBase64 must encode every proof hash");
+  const hashes = (proofBase64 ?? p.proof.map((h) => toBase64(assertBytes(h, 32, "proof hash"))))
+    .map((b) => `${b}\n`)
+    .join("");
   let extra = "";
   if (p.extra !== undefined) {
     if (assertBytes(p.extra, undefined, "extra").length === 0)
@@ -95,7 +109,7 @@ export function formatTlogProof(p: TlogProof): string {
     extra = `extra ${toBase64(p.extra)}\n`;
   }
   checkCheckpoint(p.checkpoint, p.index, true);
-  return `${TLOG_PROOF_HEADER}\n${extra}index ${p.index}\n${hashes}\n${p.checkpoint}`;
+  return `${TLOG_PROOF_HEADER}\n${extra}index ${p.index}\n${hashes}\n`;
 }
 
 /** Parses a proof strictly; `formatTlogProof(parseTlogProof(x)) === x` for every accepted `x`. */

@@ -12,3 +12,25 @@ export function sendJson(res: Response, value: unknown, status = 200): void {
   res.setHeader("Content-Length", Buffer.byteLength(text));
   res.end(text); // Node drops the body itself for HEAD requests
 }
+
+/**
+ * Writes JSON that is pure ASCII (asciiJson), as text or as the buffers
+ * AsciiChunks made: one byte per character, so its length is its
+ * Content-Length and it goes to the socket as is, in one write.
+ */
+export function sendAsciiJson(res: Response, body: string | readonly Buffer[], status = 200): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  if (typeof body === "string") {
+    res.setHeader("Content-Length", body.length);
+    res.end(body, "latin1");
+    return;
+  }
+  let length = 0;
+  for (const b of body) length += b.length;
+  res.setHeader("Content-Length", length);
+  res.cork();
+  for (const b of body) res.write(b);
+  res.end();
+  res.uncork();
+}

@@ -6,6 +6,7 @@ import { CompactRange } from "../merkle/compact-range.js";
 import { hashLeaf } from "../merkle/hash.js";
 import type { NodeId } from "../merkle/node-id.js";
 import { proveConsistency, proveInclusion, rootAt } from "../merkle/prove.js";
+import { BlockProofs } from "./block-proofs.js";
 import {
   checkLeafSize,
   type Entry,
@@ -44,6 +45,8 @@ export interface Appended {
   data: Uint8Array;
   /** The block that recorded the entry, with its signed checkpoint. */
   block: StoredCheckpoint;
+  /** The inclusion proofs of that block's entries against its checkpoint, made in memory. */
+  proofs: BlockProofs;
 }
 
 const encoder = new TextEncoder();
@@ -296,6 +299,8 @@ export class Ledger {
     // large allocations instead of one per entry keeps the GC out of the way.
     const slab = new Uint8Array(total);
     let off = 0;
+    const start = this.range.size;
+    const border = this.range.nodes();
     const range = this.range.clone();
     let prev = this.prev;
     const entries: BlockWrite["entries"][number][] = [];
@@ -304,6 +309,8 @@ export class Ledger {
     const ids: BlockWrite["ids"][number][] = [];
     const refs: BlockWrite["refs"][number][] = [];
     const onNode = (level: number, index: number, hash: Uint8Array) => nodes.push({ level, index, hash });
+    // Lazy: it reads `nodes` once the block is complete, and only if a receipt is asked for.
+    const proofs = new BlockProofs(start, nodes, border);
     const accepted: { p: Pending; done: Appended[] }[] = [];
     for (const { p, texts, lengths } of groups) {
       const done: Appended[] = [];
@@ -333,6 +340,7 @@ export class Ledger {
           entry,
           data,
           block: this.head,
+          proofs,
         });
       });
       accepted.push({ p, done });

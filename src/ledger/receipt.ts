@@ -1,5 +1,5 @@
 import { fromUtf8, toHex } from "../core/bytes.js";
-import { formatTlogProof } from "../crypto/tlog-proof.js";
+import { formatTlogProofHead } from "../crypto/tlog-proof.js";
 import type { StoredCheckpoint } from "./ledger-store.js";
 
 /** What every deposit answers (DESIGN §4): court-style fields plus the proof. */
@@ -32,10 +32,20 @@ export interface ReceiptParts {
   /** The checkpoint the proof is against (the recording block or a newer one). */
   checkpoint: StoredCheckpoint;
   proof: readonly Uint8Array[];
+  /** The proof's hex and base64, when the caller has them already (BlockProofs.text). */
+  proofText?: { hex: readonly string[]; base64: readonly string[] };
 }
 
+/** What each built receipt's tlog-proof holds before its checkpoint (receipt-json.ts uses it). */
+const tlogHeads = new WeakMap<Receipt, string>();
+
+/** A receipt, frozen: its JSON text may be made from the parts it was built from. */
 export function buildReceipt(p: ReceiptParts): Receipt {
-  return {
+  const head = formatTlogProofHead(
+    { extra: p.data, index: p.index, proof: p.proof as Uint8Array[], checkpoint: p.checkpoint.note },
+    p.proofText?.base64,
+  );
+  const receipt: Receipt = Object.freeze({
     evidenceId: p.evidenceId,
     index: p.index,
     txHash: toHex(p.leafHash),
@@ -43,13 +53,15 @@ export function buildReceipt(p: ReceiptParts): Receipt {
     recordedAt: p.recordedIn.time,
     entry: fromUtf8(p.data, "entry"),
     checkpoint: p.checkpoint.note,
-    inclusionProof: p.proof.map(toHex),
-    tlogProof: formatTlogProof({
-      extra: p.data,
-      index: p.index,
-      proof: [...p.proof],
-      checkpoint: p.checkpoint.note,
-    }),
+    inclusionProof: Object.freeze(p.proofText ? [...p.proofText.hex] : p.proof.map(toHex)) as string[],
+    tlogProof: `${head}${p.checkpoint.note}`,
     certificateUrl: `/api/v1/evidence/${p.evidenceId}/certificate.pdf`,
-  };
+  });
+  tlogHeads.set(receipt, head);
+  return receipt;
+}
+
+/** For a receipt made by buildReceipt: its tlogProof without the trailing checkpoint. */
+export function tlogProofHead(r: Receipt): string | undefined {
+  return tlogHeads.get(r);
 }

@@ -12,15 +12,13 @@ const slot = (level: number, index: number) => level * 2 ** 46 + index;
  * Keeps the upper levels of the tree in memory in front of storage. Every
  * proof of a log of n entries needs about log2(n) nodes and all but the lowest
  * few are shared with other proofs, so after this an inclusion proof reads
- * UPPER_LEVEL nodes from storage instead of log2(n), and the receipts of the
- * newest block (the deposits just answered) read none. Stored nodes never change
+ * UPPER_LEVEL nodes from storage instead of log2(n) (the receipts of fresh
+ * appends read none: see BlockProofs). Stored nodes never change
  * once written, so nothing is ever invalidated: the ledger adds nodes as it
  * commits them, and reads fill the rest.
  */
 export class UpperNodeCache implements HashReader {
   readonly #nodes = new Map<number, Uint8Array>();
-  /** Every node of the newest block, whatever its level: that block's receipts need little else. */
-  #recent = new Map<number, Uint8Array>();
 
   constructor(private readonly store: HashReader) {}
 
@@ -31,19 +29,14 @@ export class UpperNodeCache implements HashReader {
 
   /** The nodes a block just committed (kept as is: the caller must not change them). */
   committed(nodes: readonly { level: number; index: number; hash: Uint8Array }[]): void {
-    const recent = new Map<number, Uint8Array>();
-    for (const n of nodes) {
-      recent.set(slot(n.level, n.index), n.hash);
-      this.add(n.level, n.index, n.hash);
-    }
-    this.#recent = recent;
+    for (const n of nodes) if (n.level >= UPPER_LEVEL) this.add(n.level, n.index, n.hash);
   }
 
   async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
     // Copies out and in: a caller may scribble on the proof it was handed.
     const out: (Uint8Array | undefined)[] = ids.map((id) => {
       const key = slot(id.level, id.index);
-      return (this.#recent.get(key) ?? (id.level >= UPPER_LEVEL ? this.#nodes.get(key) : undefined))?.slice();
+      return (id.level >= UPPER_LEVEL ? this.#nodes.get(key) : undefined)?.slice();
     });
     const missing: number[] = [];
     for (let k = 0; k < ids.length; k++) if (out[k] === undefined) missing.push(k);

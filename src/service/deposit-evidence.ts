@@ -43,7 +43,7 @@ function toBody(e: EvidenceInput): JsonObject {
 /** Records one piece of evidence and answers with its receipt once a signed checkpoint covers it. */
 export async function depositEvidence(ledger: Ledger, input: unknown): Promise<Receipt> {
   const appended = await ledger.append("evidence.deposited", toBody(parseEvidenceInput(input)));
-  return receiptForAppended(ledger, appended);
+  return receiptForAppended(appended);
 }
 
 /** Records many digests in one block (all or none). */
@@ -58,5 +58,5 @@ export async function depositEvidenceBatch(ledger: Ledger, inputs: readonly unkn
     }
   });
   const appended = await ledger.appendAll(items);
-  return Promise.all(appended.map((a) => receiptForAppended(ledger, a)));
+  return appended.map(receiptForAppended);
 }

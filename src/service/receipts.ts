@@ -4,22 +4,22 @@ import { evidenceIdFromLeafHash } from "../ledger/evidence-id.js";
 import type { Appended, Ledger } from "../ledger/ledger.js";
 import type { StoredCheckpoint } from "../ledger/ledger-store.js";
 import { buildReceipt, type Receipt } from "../ledger/receipt.js";
-import { createReceiptCoalescer } from "./appended-receipts.js";
-
-const coalescers = new WeakMap<Ledger, (a: Appended) => Promise<Receipt>>();
 
 /**
- * The receipt of a fresh append, proved against the block that recorded it.
- * Concurrent calls (the deposits one block answers, or a batch) share one
- * store read for their proofs (appended-receipts.ts).
+ * The receipt of a fresh append, proved against the block that recorded it
+ * with the proofs that block made in memory (no storage read).
  */
-export async function receiptForAppended(ledger: Ledger, a: Appended): Promise<Receipt> {
-  let receiptFor = coalescers.get(ledger);
-  if (!receiptFor) {
-    receiptFor = createReceiptCoalescer(ledger);
-    coalescers.set(ledger, receiptFor);
-  }
-  return receiptFor(a);
+export function receiptForAppended(a: Appended): Receipt {
+  return buildReceipt({
+    evidenceId: a.evidenceId,
+    index: a.index,
+    leafHash: a.leafHash,
+    data: a.data,
+    recordedIn: a.block,
+    checkpoint: a.block,
+    proof: a.proofs.proof(a.index),
+    proofText: a.proofs.text(a.index),
+  });
 }
 
 /** The receipt of a stored entry, proved against `checkpoint` (default: the newest): one point read and one batched node read. */

@@ -4,8 +4,9 @@ import { findEvidence } from "../../service/find-evidence.js";
 import { receiptForIndex } from "../../service/receipts.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
+import { receiptJson, receiptsJson } from "../receipt-json.js";
 import { receiptSchema } from "../schemas.js";
-import { sendJson } from "../send-json.js";
+import { sendAsciiJson, sendJson } from "../send-json.js";
 
 const idParams = z.object({
   id: z
@@ -40,7 +41,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
         const receipt = await depositEvidence(ledger, body);
         metrics.deposits.inc({ kind: req.is("multipart/form-data") ? "upload" : "json" });
         res.setHeader("Location", `/api/v1/evidence/${receipt.evidenceId}`);
-        sendJson(res, receipt, 201);
+        sendAsciiJson(res, receiptJson(receipt), 201);
       },
     }),
     defineOperation({
@@ -62,7 +63,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
         const receipts = await depositEvidenceBatch(ledger, body.items);
         metrics.deposits.inc({ kind: "batch" }, receipts.length);
         metrics.batchSize.observe(receipts.length);
-        sendJson(res, { receipts }, 201);
+        sendAsciiJson(res, receiptsJson(receipts), 201);
       },
     }),
     defineOperation({

@@ -93,7 +93,7 @@ async function recordAttestation(
     throw e;
   }
   ctx.onEvent?.({ type: "identity.attested", caseId, data: { signer: o.signer, method: o.method } });
-  return { commitment, ...(await receiptForAppended(ctx.ledger, appended)) };
+  return { commitment, ...receiptForAppended(appended) };
 }
 
 /** Crypto-shredding: deletes a party's identity data and salt. The log's commitment stays, unopenable. */

@@ -49,7 +49,7 @@ export async function registerAgreement(
       signingOrder: c.signingOrder,
       parties: c.parties.map((p) => ({ id: p.id, role: p.role })),
     });
-    const receipt = await receiptForAppended(ctx.ledger, appended);
+    const receipt = receiptForAppended(appended);
     await ctx.cases.putCase(
       {
         ...c,

@@ -101,7 +101,7 @@ export async function submitSignature(
     };
     verifyAgreementSignature(body);
     const appended = await appendCaseEntry(ctx, "agreement.signed", { ...body });
-    const receipt = await receiptForAppended(ctx.ledger, appended);
+    const receipt = receiptForAppended(appended);
     ctx.onEvent?.({
       type: "agreement.signed",
       caseId,

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { AsciiChunks } from "../../src/http/ascii-chunks.js";
+import { asciiJson } from "../../src/http/ascii-json.js";
+import { receiptJson, receiptsJson } from "../../src/http/receipt-json.js";
+import { depositEvidenceBatch } from "../../src/service/deposit-evidence.js";
+import { digest, openTestLedger } from "../helpers/ledger.js";
+
+const text = (chunks: readonly Buffer[]) => Buffer.concat(chunks);
+const isAscii = (b: Buffer) => b.every((x) => x < 0x80);
+
+describe("receipt JSON", () => {
+  it("parses back to the receipt, as ASCII, for titles in any script", async () => {
+    const { ledger } = await openTestLedger();
+    const receipts = await depositEvidenceBatch(ledger, [
+      { sha256: digest(1), title: "调解协议 第1号 — “签字版” 😀" },
+      { sha256: digest(2), title: 'quote " backslash \\ newline \n tab \t' },
+      { sha256: digest(3) },
+    ]);
+    for (const r of receipts) {
+      const bytes = text(receiptJson(r));
+      expect(isAscii(bytes)).toBe(true);
+      expect(JSON.parse(bytes.toString("utf8"))).toEqual(r);
+      // Same value as the generic encoder, field order included.
+      expect(bytes.toString("latin1")).toBe(asciiJson(r));
+    }
+  });
+
+  it("writes a batch across many buffers and a receipt-shaped copy the careful way", async () => {
+    const { ledger } = await openTestLedger();
+    const receipts = await depositEvidenceBatch(
+      ledger,
+      Array.from({ length: 120 }, (_, i) => ({ sha256: digest(i) })),
+    );
+    const chunks = receiptsJson(receipts);
+    expect(chunks.length).toBeGreaterThan(2); // > 64 KiB of answer
+    const bytes = text(chunks);
+    expect(isAscii(bytes)).toBe(true);
+    expect(JSON.parse(bytes.toString("utf8"))).toEqual({ receipts });
+    // A copy is not a built receipt: it is encoded in full, to the same text.
+    const copy = { ...(receipts[7] as (typeof receipts)[number]) };
+    expect(text(receiptJson(copy)).toString("latin1")).toBe(
+      text(receiptJson(receipts[7] as typeof copy)).toString("latin1"),
+    );
+  });
+
+  it("AsciiChunks keeps pieces larger than a chunk whole and in order", () => {
+    const out = new AsciiChunks();
+    const big = "x".repeat(100_000);
+    out.write("[").write(`"${big}"`).write("]");
+    expect(out.length).toBe(big.length + 4);
+    expect(text(out.finish()).toString("latin1")).toBe(`["${big}"]`);
+  });
+
+  it("asciiJson escapes every non-ASCII code unit, surrogates included", () => {
+    const v = { s: "签 — 😀 é", lone: "\ud800" };
+    const t = asciiJson(v);
+    expect(/^[\x20-\x7e]*$/.test(t)).toBe(true);
+    expect(JSON.parse(t)).toEqual(v);
+    expect(t).toContain("\\ud83d\\ude00");
+  });
+});
