@@ -3,6 +3,7 @@ import { AppError } from "../core/errors.js";
 import { requireRole } from "./auth.js";
 import type { AppDeps } from "./deps.js";
 import { readJsonBody } from "./json-body.js";
+import { mediaTypeOf } from "./media-type.js";
 import type { AnyOperation } from "./operation.js";
 import { readRawBody } from "./raw-body.js";
 import { bufferUpload, hashUpload } from "./upload.js";
@@ -63,8 +64,9 @@ export function mountOperations(
  */
 async function readBody(op: AnyOperation, req: Request, res: Response, deps: AppDeps): Promise<unknown> {
   if (op.file) return readFileBody(op.file, req, res);
-  if (req.is("application/json")) return readJsonBody(req, res, deps.options.maxJsonBytes);
-  if (op.upload && req.is("multipart/form-data")) {
+  const type = mediaTypeOf(req);
+  if (type === "application/json") return readJsonBody(req, res, deps.options.maxJsonBytes);
+  if (op.upload && type === "multipart/form-data") {
     const upload = await hashUpload(req, res, {
       maxBytes: deps.options.maxUploadBytes,
       fields: op.upload.fields,

@@ -1,5 +1,5 @@
 import { type Receipt, tlogProofHead } from "../ledger/receipt.js";
-import { AsciiChunks } from "./ascii-chunks.js";
+import { AsciiChunks, type AsciiSink, AsciiText } from "./ascii-chunks.js";
 import { asciiJson } from "./ascii-json.js";
 
 // The receipts of one block embed the same checkpoint twice each (as the
@@ -23,7 +23,7 @@ function noteJson(note: string): string {
  * block: several times cheaper than JSON.stringify for the many receipts of a
  * block or a batch. Any other receipt-shaped object gets the plain encoding.
  */
-export function writeReceiptJson(out: AsciiChunks, r: Receipt): void {
+export function writeReceiptJson(out: AsciiSink, r: Receipt): void {
   const head = tlogProofHead(r);
   if (head === undefined) {
     out.write(asciiJson(r));
@@ -48,19 +48,23 @@ export function writeReceiptJson(out: AsciiChunks, r: Receipt): void {
 }
 
 /** A receipt's JSON text (see writeReceiptJson), for a single answer. */
-export function receiptJson(r: Receipt): Buffer[] {
-  const out = new AsciiChunks();
+export function receiptJson(r: Receipt): string {
+  const out = new AsciiText();
   writeReceiptJson(out, r);
-  return out.finish();
+  return out.text;
 }
 
-/** `{"receipts":[…]}`, the batch deposit's answer. */
-export function receiptsJson(receipts: readonly Receipt[]): Buffer[] {
-  const out = new AsciiChunks();
-  out.write('{"receipts":[');
+/** `[receipt,…]`, written into `out`. */
+export function writeReceiptsJson<S extends AsciiSink>(out: S, receipts: readonly Receipt[]): S {
+  out.write("[");
   for (const [i, r] of receipts.entries()) {
     if (i > 0) out.write(",");
     writeReceiptJson(out, r);
   }
-  return out.write("]}").finish();
+  return out.write("]");
+}
+
+/** `{"receipts":[…]}`, the batch deposit's answer. */
+export function receiptsJson(receipts: readonly Receipt[]): Buffer[] {
+  return writeReceiptsJson(new AsciiChunks().write('{"receipts":'), receipts).write("}").finish();
 }

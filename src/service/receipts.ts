@@ -28,7 +28,18 @@ export async function receiptForIndex(
   index: number,
   checkpoint?: StoredCheckpoint,
 ): Promise<Receipt> {
-  const cp = checkpoint ?? ledger.latest();
+  return (await provedEntry(ledger, index, checkpoint ?? ledger.latest())).receipt();
+}
+
+/**
+ * A stored entry with its inclusion proof against `cp`, whose receipt is made
+ * only when asked: a caller can check the proof on the bytes themselves first.
+ */
+export async function provedEntry(
+  ledger: Ledger,
+  index: number,
+  cp: StoredCheckpoint,
+): Promise<{ data: Uint8Array; proof: Uint8Array[]; receipt(): Receipt }> {
   const stored = index < cp.size ? await ledger.storage.getEntryWithLeaf(index) : undefined;
   const time = stored ? entryTime(stored.data) : undefined;
   if (!stored || !time)
@@ -36,15 +47,17 @@ export async function receiptForIndex(
   const proof = await ledger.proveInclusion(index, cp.size);
   // An entry's time is its block's time, so the block record itself need not be read.
   const recordedIn = { blockHeight: ledger.blockOf(index), time };
-  return buildReceipt({
-    evidenceId: evidenceIdFromLeafHash(stored.leafHash),
-    index,
-    leafHash: stored.leafHash,
-    data: stored.data,
-    recordedIn,
-    checkpoint: cp,
-    proof,
-  });
+  const receipt = () =>
+    buildReceipt({
+      evidenceId: evidenceIdFromLeafHash(stored.leafHash),
+      index,
+      leafHash: stored.leafHash,
+      data: stored.data,
+      recordedIn,
+      checkpoint: cp,
+      proof,
+    });
+  return { data: stored.data, proof, receipt };
 }
 
 const latin1 = new TextDecoder("latin1");

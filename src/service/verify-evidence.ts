@@ -1,4 +1,3 @@
-import { fromHex, utf8 } from "../core/bytes.js";
 import { openCheckpoint } from "../crypto/checkpoint.js";
 import { createVerifier } from "../crypto/note-keys.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -7,7 +6,7 @@ import type { Check } from "../ledger/verify-proof.js";
 import { hashLeaf } from "../merkle/hash.js";
 import { isValidInclusion } from "../merkle/verify.js";
 import { findByDigest } from "./find-evidence.js";
-import { receiptForIndex } from "./receipts.js";
+import { provedEntry } from "./receipts.js";
 
 export interface DigestVerification {
   valid: boolean;
@@ -50,7 +49,12 @@ export async function verifyDigest(ledger: Ledger, sha256: string): Promise<Dige
     opened.set(ledger, cached);
   }
   const signed = cached.checkpoint;
-  const matches = await Promise.all(indices.map((i) => receiptForIndex(ledger, i, cp)));
+  const proved = await Promise.all(indices.map((i) => provedEntry(ledger, i, cp)));
+  // Each proof is checked on the stored bytes themselves, before any receipt is made of them.
+  const oks = proved.map((p, k) =>
+    isValidInclusion(hashLeaf(p.data), indices[k] as number, signed.size, p.proof, signed.root),
+  );
+  const matches = proved.map((p) => p.receipt());
   const checks: Check[] = [
     {
       name: "digest",
@@ -64,14 +68,8 @@ export async function verifyDigest(ledger: Ledger, sha256: string): Promise<Dige
     detail: `signed by the log ${signed.origin} at tree size ${signed.size}`,
   });
   let valid = true;
-  for (const r of matches) {
-    const ok = isValidInclusion(
-      hashLeaf(utf8(r.entry)),
-      r.index,
-      signed.size,
-      r.inclusionProof.map((h) => fromHex(h, 32)),
-      signed.root,
-    );
+  for (const [k, r] of matches.entries()) {
+    const ok = oks[k] as boolean;
     valid &&= ok;
     checks.push({
       name: "inclusion",

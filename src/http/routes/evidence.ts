@@ -3,6 +3,7 @@ import { depositEvidence, depositEvidenceBatch, evidenceInput } from "../../serv
 import { findEvidence } from "../../service/find-evidence.js";
 import { receiptForIndex } from "../../service/receipts.js";
 import type { AppDeps } from "../deps.js";
+import { mediaTypeOf } from "../media-type.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { receiptJson, receiptsJson } from "../receipt-json.js";
 import { receiptSchema } from "../schemas.js";
@@ -39,7 +40,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       responses: { 201: { description: "recorded; the receipt", json: receiptSchema } },
       async handle({ body, req, res }) {
         const receipt = await depositEvidence(ledger, body);
-        metrics.deposits.inc({ kind: req.is("multipart/form-data") ? "upload" : "json" });
+        metrics.deposits.inc({ kind: mediaTypeOf(req) === "multipart/form-data" ? "upload" : "json" });
         res.setHeader("Location", `/api/v1/evidence/${receipt.evidenceId}`);
         sendAsciiJson(res, receiptJson(receipt), 201);
       },

@@ -3,11 +3,14 @@ import { utf8 } from "../../core/bytes.js";
 import { verifySealedAgreement } from "../../esign/sealed-agreement.js";
 import { parseEntry } from "../../ledger/entry.js";
 import { singleLogPolicy } from "../../ledger/verify-proof.js";
-import { verifyDigest } from "../../service/verify-evidence.js";
+import { type DigestVerification, verifyDigest } from "../../service/verify-evidence.js";
+import { AsciiText } from "../ascii-chunks.js";
+import { asciiJson } from "../ascii-json.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
+import { writeReceiptsJson } from "../receipt-json.js";
 import { checkSchema, hex64, receiptSchema } from "../schemas.js";
-import { sendJson } from "../send-json.js";
+import { sendAsciiJson, sendJson } from "../send-json.js";
 
 const verifyResult = z.object({
   valid: z.boolean(),
@@ -50,7 +53,7 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
         const pdf = res.locals.uploadedPdf as Uint8Array | undefined;
         const facts = pdf && deps.sealing ? await deps.sealing.pdf.verifySealed(pdf) : undefined;
         if (!facts?.proofJson) {
-          sendJson(res, found);
+          sendAsciiJson(res, verdictJson(found));
           return;
         }
         // A sealed agreement: the PDF signature, the original prefix, every embedded proof and
@@ -67,4 +70,10 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
       },
     }),
   ];
+}
+
+/** The digest verdict as ASCII JSON, its receipts written the fast way (receipt-json.ts). */
+function verdictJson(v: DigestVerification): string {
+  const out = new AsciiText().write(`{"valid":${v.valid},"sha256":${asciiJson(v.sha256)},"matches":`);
+  return writeReceiptsJson(out, v.matches).write(`,"checks":${asciiJson(v.checks)}}`).text;
 }
