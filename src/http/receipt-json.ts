@@ -55,16 +55,18 @@ export function receiptJson(r: Receipt): string {
 }
 
 /** `[receipt,…]`, written into `out`. */
-export function writeReceiptsJson<S extends AsciiSink>(out: S, receipts: readonly Receipt[]): S {
+export function writeReceiptsJson<S extends AsciiSink>(out: S, receipts: Iterable<Receipt>): S {
   out.write("[");
-  for (const [i, r] of receipts.entries()) {
-    if (i > 0) out.write(",");
+  let first = true;
+  for (const r of receipts) {
+    if (!first) out.write(",");
+    first = false;
     writeReceiptJson(out, r);
   }
   return out.write("]");
 }
 
-/** `{"receipts":[…]}`, the batch deposit's answer. */
-export function receiptsJson(receipts: readonly Receipt[]): Buffer[] {
+/** `{"receipts":[…]}`, the batch deposit's answer; a lazy iterable is written as it is made. */
+export function receiptsJson(receipts: Iterable<Receipt>): Buffer[] {
   return writeReceiptsJson(new AsciiChunks().write('{"receipts":'), receipts).write("}").finish();
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ValidationError } from "../core/errors.js";
 import type { JsonObject } from "../ledger/entry.js";
-import type { Ledger } from "../ledger/ledger.js";
+import type { Appended, Ledger } from "../ledger/ledger.js";
 import type { Receipt } from "../ledger/receipt.js";
 import { receiptForAppended } from "./receipts.js";
 
@@ -48,6 +48,16 @@ export async function depositEvidence(ledger: Ledger, input: unknown): Promise<R
 
 /** Records many digests in one block (all or none). */
 export async function depositEvidenceBatch(ledger: Ledger, inputs: readonly unknown[]): Promise<Receipt[]> {
+  return (await recordEvidenceBatch(ledger, inputs)).map(receiptForAppended);
+}
+
+/**
+ * Records many digests in one block (all or none) and gives the appended
+ * entries, for a caller that makes each receipt only as it writes it out (a
+ * batch's receipts are megabytes: made all at once they outlive the young
+ * generation, and the garbage collector copies them around).
+ */
+export async function recordEvidenceBatch(ledger: Ledger, inputs: readonly unknown[]): Promise<Appended[]> {
   const items = inputs.map((x, i) => {
     try {
       return { type: "evidence.deposited" as const, body: toBody(parseEvidenceInput(x)) };
@@ -57,6 +67,5 @@ export async function depositEvidenceBatch(ledger: Ledger, inputs: readonly unkn
       throw e;
     }
   });
-  const appended = await ledger.appendAll(items);
-  return appended.map(receiptForAppended);
+  return ledger.appendAll(items);
 }

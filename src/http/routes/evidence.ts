@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { depositEvidence, depositEvidenceBatch, evidenceInput } from "../../service/deposit-evidence.js";
+import { depositEvidence, evidenceInput, recordEvidenceBatch } from "../../service/deposit-evidence.js";
 import { findEvidence } from "../../service/find-evidence.js";
-import { receiptForIndex } from "../../service/receipts.js";
+import { receiptForIndex, receiptsForAppended } from "../../service/receipts.js";
 import type { AppDeps } from "../deps.js";
 import { mediaTypeOf } from "../media-type.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
@@ -61,10 +61,10 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
         },
       },
       async handle({ body, res }) {
-        const receipts = await depositEvidenceBatch(ledger, body.items);
-        metrics.deposits.inc({ kind: "batch" }, receipts.length);
-        metrics.batchSize.observe(receipts.length);
-        sendAsciiJson(res, receiptsJson(receipts), 201);
+        const appended = await recordEvidenceBatch(ledger, body.items);
+        metrics.deposits.inc({ kind: "batch" }, appended.length);
+        metrics.batchSize.observe(appended.length);
+        sendAsciiJson(res, receiptsJson(receiptsForAppended(appended)), 201);
       },
     }),
     defineOperation({
