@@ -8,9 +8,11 @@ import { readRawBody } from "./raw-body.js";
  * Buffer.concat and one JSON.parse): it sits on the deposit hot path.
  */
 export async function readJsonBody(req: Request, res: Response, limit: number): Promise<unknown> {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i
-    .exec(req.headers["content-type"] ?? "")?.[1]
-    ?.toLowerCase();
+  const type = req.headers["content-type"] ?? "";
+  // Most clients send no parameters at all: look for a charset only when there is one.
+  const charset = type.includes(";")
+    ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1]?.toLowerCase()
+    : undefined;
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "unsupported charset; send UTF-8 JSON");
   }

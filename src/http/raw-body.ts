@@ -36,7 +36,7 @@ export function readRawBody(
       if (e) {
         req.resume(); // discard the rest; the answer closes the connection
         reject(e);
-      } else resolve(Buffer.concat(chunks, size));
+      } else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
