@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, codeOf, hex, startTestService, type TestService } from "./helpers.js";
@@ -24,6 +26,42 @@ describe("HTTP error handling", () => {
       json: { items: [{ sha256: hex(1), title: "x".repeat(1024 * 1024) }] },
     });
     expect([r.status, codeOf(r)]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
+  });
+
+  it("reads a JSON body that comes with its headers, after them or in pieces, on one kept-alive connection", async () => {
+    const { port } = new URL(s.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    await once(socket, "connect");
+    let received = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (d: string) => {
+      received += d;
+    });
+    // A status line follows the previous answer's body directly (JSON ends without a newline).
+    const lines = () => received.match(/HTTP\/1\.1 \d{3} /g) ?? [];
+    const statuses = async (n: number) => {
+      while (lines().length < n) await new Promise((r) => setTimeout(r, 5));
+      return lines().map((l) => l.slice(9, 12));
+    };
+    const request = (i: number) => {
+      const body = JSON.stringify({ sha256: hex(9000 + i) });
+      const head = `POST /api/v1/evidence HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.mediator}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
+      return { head, body };
+    };
+    const a = request(1); // all in one write: taken from the buffer at once
+    socket.write(a.head + a.body);
+    expect(await statuses(1)).toEqual(["201"]);
+    const b = request(2); // headers first, the body later and in two pieces
+    socket.write(b.head);
+    await new Promise((r) => setTimeout(r, 30));
+    socket.write(b.body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 30));
+    socket.write(b.body.slice(10));
+    expect(await statuses(2)).toEqual(["201", "201"]);
+    const c = request(3);
+    socket.write(c.head + c.body);
+    expect(await statuses(3)).toEqual(["201", "201", "201"]);
+    socket.destroy();
   });
 
   it("answers other content types with 415", async () => {
