@@ -13,7 +13,7 @@ const latin1 = new TextDecoder("latin1");
  * transcoding. Checkpoints carry an em dash, which otherwise makes every
  * receipt (and every answer holding one) a two-byte string.
  */
-export function asciiOnly(json: string): string {
+function asciiOnly(json: string): string {
   if (!NON_ASCII.test(json)) return json;
   // V8 keeps a string derived from a two-byte one two-byte even when it is all ASCII:
   // decoding its bytes makes a one-byte string (half the memory, and written as is).

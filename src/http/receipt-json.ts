@@ -23,7 +23,7 @@ function noteJson(note: string): string {
  * block: several times cheaper than JSON.stringify for the many receipts of a
  * block or a batch. Any other receipt-shaped object gets the plain encoding.
  */
-export function writeReceiptJson(out: AsciiSink, r: Receipt): void {
+function writeReceiptJson(out: AsciiSink, r: Receipt): void {
   const head = tlogProofHead(r);
   if (head === undefined) {
     out.write(asciiJson(r));
