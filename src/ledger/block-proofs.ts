@@ -2,13 +2,10 @@ import { toBase64, toHex } from "../core/bytes.js";
 import { StorageError, ValidationError } from "../core/errors.js";
 import type { NodeId } from "../merkle/node-id.js";
 import { rangeInclusionProofs } from "../merkle/range-proofs.js";
+import type { BlockWrite } from "./ledger-store.js";
 
-/** A node completed by a block (CompactRange.append's onNode). */
-export interface BlockNode {
-  level: number;
-  index: number;
-  hash: Uint8Array;
-}
+/** A node the block completed (CompactRange.append's onNode), as the block writes it. */
+type BlockNode = BlockWrite["nodes"][number];
 
 /**
  * The inclusion proofs of a block's entries against the block's own

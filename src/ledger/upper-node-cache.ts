@@ -29,7 +29,7 @@ export class UpperNodeCache implements HashReader {
 
   /** The nodes a block just committed (kept as is: the caller must not change them). */
   committed(nodes: readonly { level: number; index: number; hash: Uint8Array }[]): void {
-    for (const n of nodes) if (n.level >= UPPER_LEVEL) this.add(n.level, n.index, n.hash);
+    for (const n of nodes) this.add(n.level, n.index, n.hash);
   }
 
   async getNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
