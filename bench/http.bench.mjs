@@ -1,12 +1,11 @@
 // HTTP API benchmarks (issues 3 and 4): a real server on 127.0.0.1 over LevelDB in a temp dir, driven by a
-// small keep-alive load generator in a worker thread (so the client does not share the server's event
-// loop). Every loop is bounded by a fixed duration or count. Imports the compiled code from dist/.
-import { execFileSync } from "node:child_process";
+// lean keep-alive load generator in its own process (bench/load-generator.cjs). Every loop is bounded
+// by a fixed duration or count. Imports the compiled code from dist/.
+import { execFileSync, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import { pino } from "pino";
 import { parseConfig } from "../dist/cli/config.js";
 import { keepFreedHeapMapped } from "../dist/cli/heap-tuning.js";
@@ -32,131 +31,28 @@ import { median } from "./lib.mjs";
 
 const CONNECTIONS = 64;
 
+let client;
 /**
- * The load generator, run in a worker (CommonJS, eval'd). Modes:
- * - closed: `connections` loops, each sends its next request when the last is answered, for `seconds`;
- * - open: one request every 1000/rate ms for `seconds`, latency measured from the scheduled time
- *   (so a stalled server cannot hide its queueing: no coordinated omission);
- * - list: each of `requests` ({path, body}) sent once over `connections` connections, for requests that
- *   can succeed only once (signatures);
- * - upload: one multipart POST streaming a file from disk.
+ * Runs one job on the load generator (bench/load-generator.cjs), a process of its own started on
+ * first use and kept for the next jobs; `stopLoad` ends it. Jobs run one at a time.
  */
-const WORKER = `
-const http = require("node:http");
-const fs = require("node:fs");
-const { parentPort, workerData: w } = require("node:worker_threads");
-const agent = new http.Agent({ keepAlive: true, maxSockets: w.connections ?? 64 });
-let seq = w.seqStart ?? 0;
-function body() {
-  if (w.kind === "deposit") return '{"sha256":"' + (seq++).toString(16).padStart(64, "0") + '"}';
-  if (w.kind === "verify") return '{"sha256":"' + (w.verifyBase + ((seq++) % w.verifyPool)).toString(16).padStart(64, "0") + '"}';
-  if (w.kind === "batch") {
-    let s = '{"items":[';
-    for (let i = 0; i < w.batch; i++) s += (i ? "," : "") + '{"sha256":"' + (seq++).toString(16).padStart(64, "0") + '"}';
-    return s + "]}";
-  }
-  return undefined;
-}
-function once() {
-  return send(w.path, body());
-}
-function send(path, b) {
-  return new Promise((resolve) => {
-    const headers = { ...(w.token ? { authorization: "Bearer " + w.token } : {}) };
-    if (b !== undefined) { headers["content-type"] = "application/json"; headers["content-length"] = Buffer.byteLength(b); }
-    const req = http.request({ host: "127.0.0.1", port: w.port, path, method: w.method, agent, headers }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode));
-    });
-    req.on("error", () => resolve(0));
-    req.end(b);
-  });
-}
-async function closed() {
-  const end = performance.now() + w.seconds * 1000;
-  const lat = [];
-  const status = {};
-  let n = 0;
-  await Promise.all(Array.from({ length: w.connections }, async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      const s = await once();
-      lat.push(performance.now() - t);
-      status[s] = (status[s] ?? 0) + 1;
-      n++;
-    }
-  }));
-  return { n, seconds: w.seconds, lat, status };
-}
-async function open() {
-  // A 1 ms tick sends every request that has come due; latency counts from the due time.
-  const interval = 1000 / w.rate;
-  const total = Math.round(w.rate * w.seconds);
-  const t0 = performance.now() + 20;
-  const lat = [];
-  const status = {};
-  const inflight = [];
-  let sent = 0;
-  while (sent < total) {
-    await new Promise((r) => setTimeout(r, 1));
-    const now = performance.now();
-    for (; sent < total && t0 + sent * interval <= now; sent++) {
-      const due = t0 + sent * interval;
-      inflight.push(once().then((s) => { lat.push(performance.now() - due); status[s] = (status[s] ?? 0) + 1; }));
-    }
-  }
-  await Promise.all(inflight);
-  return { n: total, seconds: w.seconds, lat, status };
-}
-async function list() {
-  const t0 = performance.now();
-  const lat = [];
-  const status = {};
-  let next = 0;
-  await Promise.all(Array.from({ length: w.connections }, async () => {
-    while (next < w.requests.length) {
-      const r = w.requests[next++];
-      const t = performance.now();
-      const s = await send(r.path, r.body);
-      lat.push(performance.now() - t);
-      status[s] = (status[s] ?? 0) + 1;
-    }
-  }));
-  return { n: w.requests.length, seconds: (performance.now() - t0) / 1000, lat, status };
-}
-function upload() {
-  return new Promise((resolve) => {
-    const boundary = "----notarium-bench-7d2k1m";
-    const head = Buffer.from("--" + boundary + '\\r\\nContent-Disposition: form-data; name="file"; filename="big.bin"\\r\\nContent-Type: application/octet-stream\\r\\n\\r\\n');
-    const tail = Buffer.from("\\r\\n--" + boundary + "--\\r\\n");
-    const size = fs.statSync(w.file).size;
-    const t = performance.now();
-    const req = http.request({ host: "127.0.0.1", port: w.port, path: w.path, method: "POST", agent, headers: {
-      authorization: "Bearer " + w.token, "content-type": "multipart/form-data; boundary=" + boundary,
-      "content-length": head.length + size + tail.length } }, (res) => {
-      let text = "";
-      res.on("data", (d) => { text += d; });
-      res.on("end", () => resolve({ status: res.statusCode, seconds: (performance.now() - t) / 1000, body: text }));
-    });
-    req.on("error", (e) => resolve({ status: 0, error: String(e) }));
-    req.write(head);
-    const rs = fs.createReadStream(w.file, { highWaterMark: 1 << 20 });
-    rs.pipe(req, { end: false });
-    rs.on("end", () => req.end(tail));
-  });
-}
-({ closed, open, list, upload })[w.mode]().then((r) => { agent.destroy(); parentPort.postMessage(r); });
-`;
-
-export function load(workerData) {
+export function load(job) {
+  client ??= fork(new URL("./load-generator.cjs", import.meta.url), { stdio: "inherit" });
+  const child = client;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData });
-    worker.once("message", (r) => {
-      worker.terminate();
-      resolve(r);
+    const exited = (code) => reject(new Error(`the load generator exited with code ${code}`));
+    child.once("exit", exited);
+    child.once("message", (result) => {
+      child.off("exit", exited);
+      resolve(result);
     });
-    worker.once("error", reject);
+    child.send(job);
   });
+}
+
+export function stopLoad() {
+  client?.kill();
+  client = undefined;
 }
 
 const quantile = (xs, q) => {
@@ -518,6 +414,7 @@ export async function run({ log = () => {}, quick = false } = {}) {
     });
     rmSync(file, { force: true });
   } finally {
+    stopLoad();
     await service.stop();
     await cases.close();
     await store.close();
