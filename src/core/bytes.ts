@@ -64,8 +64,16 @@ const B64_CODES = new TextEncoder().encode(B64);
 const B64_INDEX = new Int16Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
-/** Standard padded base64 (RFC 4648 §4), without Node's Buffer so it runs in browsers. */
+/** Node's Buffer, where there is one: its native base64 is several times faster than the loop below. */
+const nodeBuffer = (
+  globalThis as unknown as {
+    Buffer?: { from(a: ArrayBufferLike, offset: number, length: number): { toString(enc: "base64"): string } };
+  }
+).Buffer;
+
+/** Standard padded base64 (RFC 4648 §4); in browsers, without Node's Buffer. */
 export function toBase64(b: Uint8Array): string {
+  if (nodeBuffer) return nodeBuffer.from(b.buffer, b.byteOffset, b.length).toString("base64");
   const out = new Uint8Array(Math.ceil(b.length / 3) * 4);
   let o = 0;
   let i = 0;

@@ -99,9 +99,9 @@ export function formatTlogProofHead(p: TlogProof, proofBase64?: readonly string[
   // `proofBase64`: the caller's own encodings of p.proof (shared by many proofs of one block).
   if (proofBase64 !== undefined && proofBase64.length !== p.proof.length)
     throw malformed("proofBase64 must encode every proof hash");
-  const hashes = (proofBase64 ?? p.proof.map((h) => toBase64(assertBytes(h, 32, "proof hash"))))
-    .map((b) => `${b}\n`)
-    .join("");
+  let hashes = "";
+  for (const b of proofBase64 ?? p.proof.map((h) => toBase64(assertBytes(h, 32, "proof hash"))))
+    hashes += `${b}\n`;
   let extra = "";
   if (p.extra !== undefined) {
     if (assertBytes(p.extra, undefined, "extra").length === 0)
