@@ -89,7 +89,12 @@ class Connection {
       else throw new Error("an answer without Content-Length or chunked encoding");
       body = buf.subarray(end + 4);
     }
-    if (this.chunked ? walkChunks(this.chunked, body) : (this.remaining -= body.length) <= 0) this.#done();
+    if (this.chunked) {
+      if (walkChunks(this.chunked, body)) this.#done();
+      return;
+    }
+    this.remaining -= body.length;
+    if (this.remaining <= 0) this.#done();
   }
 
   #done() {

@@ -67,7 +67,9 @@ for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 /** Node's Buffer, where there is one: its native base64 is several times faster than the loop below. */
 const nodeBuffer = (
   globalThis as unknown as {
-    Buffer?: { from(a: ArrayBufferLike, offset: number, length: number): { toString(enc: "base64"): string } };
+    Buffer?: {
+      from(a: ArrayBufferLike, offset: number, length: number): { toString(enc: "base64"): string };
+    };
   }
 ).Buffer;
 
