@@ -175,9 +175,17 @@ describe("back-pressure and rate limits", () => {
   it("limits public requests per client with 429 and Retry-After, but not health checks or token holders", async () => {
     const s = await startTestService({ options: { rateLimit: { windowMs: 60_000, limit: 3 } } });
     try {
-      const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await call(s.url, "GET", "/api/v1/log/checkpoint")).status);
-      expect(statuses).toEqual([200, 200, 200, 429]);
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await call(s.url, "GET", "/api/v1/log/checkpoint"));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+      // The IETF draft's headers tell a client its budget before it runs out.
+      expect(answers.map((a) => a.headers.get("ratelimit-policy"))).toEqual(Array(4).fill("3;w=60"));
+      expect(answers.map((a) => /remaining=(\d+)/.exec(a.headers.get("ratelimit") ?? "")?.[1])).toEqual([
+        "2",
+        "1",
+        "0",
+        "0",
+      ]);
       const limited = await call(s.url, "POST", "/api/v1/verify", { json: { sha256: hex(1) } });
       expect([limited.status, codeOf(limited)]).toEqual([429, "RATE_LIMITED"]);
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { clientKey } from "../../src/http/rate-limit.js";
+
+describe("clientKey", () => {
+  it("keeps IPv4 addresses, also written IPv4-mapped", () => {
+    expect(clientKey("203.0.113.7")).toBe("203.0.113.7");
+    expect(clientKey("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(clientKey("::FFFF:127.0.0.1")).toBe("127.0.0.1");
+  });
+
+  it("counts an IPv6 address against its /56, whatever its spelling", () => {
+    const key = "2001:db8:abcd:1200::/56";
+    for (const a of [
+      "2001:db8:abcd:1234::1",
+      "2001:0db8:abcd:12ff:ffff:ffff:ffff:ffff",
+      "2001:db8:abcd:1200::",
+      "2001:db8:abcd:1234:5678::9%eth0",
+    ])
+      expect(clientKey(a), a).toBe(key);
+    expect(clientKey("2001:db8:abcd:1300::1")).not.toBe(key);
+    expect(clientKey("2001:db8::1")).toBe("2001:db8:0:0::/56");
+    expect(clientKey("::1")).toBe("0:0:0:0::/56");
+    expect(clientKey("fe80::1%lo0")).toBe("fe80:0:0:0::/56");
+    expect(clientKey("::")).toBe("0:0:0:0::/56");
+  });
+
+  it("reads an embedded IPv4 tail as two groups", () => {
+    expect(clientKey("64:ff9b::192.0.2.33")).toBe("64:ff9b:0:0::/56");
+    expect(clientKey("1:2:3:4:5:6:192.0.2.33")).toBe("1:2:3:0::/56");
+  });
+});
