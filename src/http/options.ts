@@ -23,6 +23,8 @@ export interface HttpOptions {
   readonly shutdownTimeoutMs: number;
   /** Served over HTTPS (directly or behind a proxy): turns on HSTS and upgrade-insecure-requests. */
   readonly https: boolean;
+  /** Memory for verify answers repeated before the next block (verdict-cache.ts), in bytes; 0 for none. */
+  readonly verdictCacheBytes: number;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
@@ -36,6 +38,7 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
   tokenRecheckMs: 1000,
   shutdownTimeoutMs: 15_000,
   https: false,
+  verdictCacheBytes: 16 * 1024 ** 2,
 });
 
 const envSchema = z.object({

@@ -21,7 +21,7 @@ import {
 import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
-import { RefIndex } from "./ref-index.js";
+import { LookupIndex } from "./lookup-index.js";
 import { UpperNodeCache } from "./upper-node-cache.js";
 
 export interface LedgerOptions {
@@ -50,6 +50,8 @@ export interface Appended {
 }
 
 const encoder = new TextEncoder();
+/** Most entries findByDigest gives for one digest. */
+export const MAX_DIGEST_MATCHES = 1000;
 
 /** A caller's entries, recorded together in one block or not at all. */
 interface Pending {
@@ -72,7 +74,9 @@ export class Ledger {
   private readonly store: LedgerStore;
   /** Proofs read through this: the tree's upper levels stay in memory. */
   private readonly upper: UpperNodeCache;
-  private readonly refs: RefIndex;
+  private readonly refs: LookupIndex;
+  /** Digest (hex) to the entries recording it, for the digests recently verified. */
+  private readonly digestIndex: LookupIndex;
   readonly key: LogKey;
   private readonly clock: Clock;
   private readonly maxBatch: number;
@@ -99,7 +103,16 @@ export class Ledger {
     this.blockSizes = blockSizes;
     this.store = o.store;
     this.upper = new UpperNodeCache(o.store);
-    this.refs = new RefIndex(o.store);
+    this.refs = new LookupIndex({
+      load: (ref, limit) => o.store.findByRef(ref, limit),
+      maxKeys: 20_000,
+      loadLimit: 10_000,
+    });
+    this.digestIndex = new LookupIndex({
+      load: (hex, limit) => o.store.findByDigest(fromHex(hex, 32), limit),
+      maxKeys: 50_000,
+      loadLimit: MAX_DIGEST_MATCHES,
+    });
     this.key = o.key;
     this.clock = o.clock;
     this.maxBatch = o.maxBatch ?? 4096;
@@ -308,6 +321,8 @@ export class Ledger {
     const digests: BlockWrite["digests"][number][] = [];
     const ids: BlockWrite["ids"][number][] = [];
     const refs: BlockWrite["refs"][number][] = [];
+    /** Each of `digests` in hex, for the digest index once the block is durable. */
+    const digestHex: string[] = [];
     const onNode = (level: number, index: number, hash: Uint8Array) => nodes.push({ level, index, hash });
     // Lazy: it reads `nodes` once the block is complete, and only if a receipt is asked for.
     const proofs = new BlockProofs(start, nodes, border);
@@ -327,7 +342,10 @@ export class Ledger {
         const leafHash = hashLeaf(data);
         entries.push({ index: entry.index, data });
         const digest = entryDigest(entry);
-        if (digest) digests.push({ sha256: fromHex(digest), index: entry.index });
+        if (digest) {
+          digests.push({ sha256: fromHex(digest), index: entry.index });
+          digestHex.push(digest);
+        }
         const ref = entryRef(entry);
         if (ref) refs.push({ ref, index: entry.index });
         ids.push({ id: leafHash.subarray(0, EVIDENCE_ID_BYTES), index: entry.index });
@@ -362,6 +380,8 @@ export class Ledger {
     // Durable from here: the in-memory indexes learn what the block holds.
     this.upper.committed(nodes);
     for (const r of refs) this.refs.added(r.ref, r.index);
+    for (let i = 0; i < digests.length; i++)
+      this.digestIndex.added(digestHex[i] as string, (digests[i] as { index: number }).index);
     this.range = range;
     this.prev = prev;
     this.head = checkpoint;
@@ -406,8 +426,21 @@ export class Ledger {
   }
 
   /** Indices of the committed entries tagged `ref` (such as `case:<id>`), ascending. */
-  findByRef(ref: string): Promise<number[]> {
-    return this.refs.find(ref);
+  async findByRef(ref: string): Promise<number[]> {
+    return this.committed(await this.refs.find(ref));
+  }
+
+  /** Indices of the committed entries recording this SHA-256 digest (hex), oldest first, at most `limit`. */
+  async findByDigest(sha256: string, limit = 100): Promise<number[]> {
+    return this.committed(await this.digestIndex.find(sha256)).slice(0, Math.min(limit, MAX_DIGEST_MATCHES));
+  }
+
+  /** The indices below the tree size: a store may show a block's entries just before it is committed. */
+  private committed(indices: number[]): number[] {
+    const size = this.head.size;
+    return indices[indices.length - 1] === undefined || (indices[indices.length - 1] as number) < size
+      ? indices
+      : indices.filter((i) => i < size);
   }
 
   async proveInclusion(index: number, size = this.head.size): Promise<Uint8Array[]> {

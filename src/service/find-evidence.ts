@@ -1,4 +1,4 @@
-import { equalBytes, fromHex, isHexDigest } from "../core/bytes.js";
+import { equalBytes, isHexDigest } from "../core/bytes.js";
 import { NotFoundError, ValidationError } from "../core/errors.js";
 import { EVIDENCE_ID_BYTES, parseEvidenceId } from "../ledger/evidence-id.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -22,6 +22,5 @@ export async function findEvidence(ledger: Ledger, id: string): Promise<Receipt>
 export async function findByDigest(ledger: Ledger, sha256: string, limit = 100): Promise<number[]> {
   if (!isHexDigest(sha256))
     throw new ValidationError("INVALID_DIGEST", "sha256 must be 64 lowercase hex characters");
-  const found = await ledger.storage.findByDigest(fromHex(sha256, 32), limit);
-  return found.filter((i) => i < ledger.size);
+  return ledger.findByDigest(sha256, limit);
 }

@@ -132,6 +132,32 @@ describe("deposits and the evidence view", () => {
     expect(missing.json.checks[0]).toMatchObject({ name: "digest", ok: false });
   });
 
+  it("answers a repeated verify from memory until the next block, then proves against that block", async () => {
+    const ask = () => call(s.url, "POST", "/api/v1/verify", { json: { sha256: hex(0x779) } });
+    const none = await ask();
+    expect(none.json).toMatchObject({ valid: false, matches: [] });
+    expect((await ask()).text).toBe(none.text); // same checkpoint, same answer
+    const first = await deposit({ sha256: hex(0x779) });
+    const once = await ask();
+    expect(once.json.valid).toBe(true);
+    expect(once.json.matches.map((m: { index: number }) => m.index)).toEqual([first.json.index]);
+    expect(once.json.matches[0].checkpoint).toBe(first.json.checkpoint);
+    expect((await ask()).text).toBe(once.text);
+    // Another block (here another digest): the same question is proved against the newer checkpoint.
+    const other = await deposit({ sha256: hex(0x77a) });
+    const later = await ask();
+    expect(later.json.matches[0].checkpoint).toBe(other.json.checkpoint);
+    expect(
+      verifyTlogProof(later.json.matches[0].tlogProof, { policy: s.policy, sha256: hex(0x779) }).valid,
+    ).toBe(true);
+    const second = await deposit({ sha256: hex(0x779) });
+    const twice = await ask();
+    expect(twice.json.matches.map((m: { index: number }) => m.index)).toEqual([
+      first.json.index,
+      second.json.index,
+    ]);
+  });
+
   it("refuses a malformed verify request with 400", async () => {
     for (const json of [{}, { sha256: "x" }, { sha256: hex(1), more: 1 }, "[]", "null", "7"]) {
       const r = await call(s.url, "POST", "/api/v1/verify", { json });

@@ -11,6 +11,7 @@ import { type AnyOperation, defineOperation } from "../operation.js";
 import { writeReceiptsJson } from "../receipt-json.js";
 import { checkSchema, hex64, receiptSchema } from "../schemas.js";
 import { sendAsciiJson, sendJson } from "../send-json.js";
+import { VerdictCache } from "../verdict-cache.js";
 
 const verifyResult = z.object({
   valid: z.boolean(),
@@ -31,6 +32,7 @@ const verifyResult = z.object({
 
 /** Anyone holding a document may check it (DESIGN §5): "not found" is an answer, not an error. */
 export function verifyOperations(deps: AppDeps): AnyOperation[] {
+  const cache = new VerdictCache<object>(deps.options.verdictCacheBytes);
   return [
     defineOperation({
       id: "verify",
@@ -49,11 +51,21 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
       },
       responses: { 200: { description: "the verdict", json: verifyResult } },
       async handle({ body, res }) {
-        const found = await verifyDigest(deps.ledger, body.sha256);
         const pdf = res.locals.uploadedPdf as Uint8Array | undefined;
+        const head = deps.ledger.latest();
+        // A PDF may be a sealed agreement, whose answer depends on the file, not only on its digest.
+        const cached = pdf ? undefined : cache.get(body.sha256, head);
+        if (cached !== undefined) {
+          sendAsciiJson(res, cached);
+          return;
+        }
+        const found = await verifyDigest(deps.ledger, body.sha256);
         const facts = pdf && deps.sealing ? await deps.sealing.pdf.verifySealed(pdf) : undefined;
         if (!facts?.proofJson) {
-          sendAsciiJson(res, verdictJson(found));
+          const json = verdictJson(found);
+          // Kept only if made wholly against `head`: no block landed while it was being made.
+          if (!pdf && deps.ledger.latest() === head) cache.set(body.sha256, head, json);
+          sendAsciiJson(res, json);
           return;
         }
         // A sealed agreement: the PDF signature, the original prefix, every embedded proof and
