@@ -150,6 +150,20 @@ const PKCS8_PREFIX = Uint8Array.of(
 );
 const SPKI_PREFIX = Uint8Array.of(0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00);
 
+/**
+ * What strict RFC 8032 asks beyond OpenSSL's check, on the bytes alone:
+ * OpenSSL accepts non-canonical and small-order public keys, so those are
+ * refused here, and R's encoding and S < L are checked up front rather than
+ * left to it. False means the signature is invalid; true means OpenSSL's
+ * verification decides. Malformed arguments (wrong lengths) throw.
+ */
+export function strictPrecheck(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  if (!checkVerifyArgs(signature, message, publicKey)) return false;
+  if (!isCanonicalPointEncoding(signature.subarray(0, 32))) return false;
+  if (!lessThanLE(signature.subarray(32, 64), L_LE, false)) return false;
+  return isAcceptablePublicKey(publicKey);
+}
+
 /** Ed25519 via OpenSSL: an order of magnitude faster, used on the server's hot paths. */
 export const ed25519Native: Ed25519 | undefined = nodeCrypto
   ? (() => {
@@ -203,11 +217,7 @@ export const ed25519Native: Ed25519 | undefined = nodeCrypto
           return new Uint8Array(sig);
         },
         verify(signature, message, publicKey) {
-          if (!checkVerifyArgs(signature, message, publicKey)) return false;
-          // OpenSSL accepts non-canonical and small-order public keys; refuse them, and
-          // check R's encoding and S < L up front rather than rely on OpenSSL for it.
-          if (!isCanonicalPointEncoding(signature.subarray(0, 32))) return false;
-          if (!lessThanLE(signature.subarray(32, 64), L_LE, false)) return false;
+          if (!strictPrecheck(signature, message, publicKey)) return false;
           try {
             const key = publicKeyObject(publicKey);
             return key !== null && c.verify(null, message, key, signature);

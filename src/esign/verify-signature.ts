@@ -1,5 +1,5 @@
 import { fromHex, isHexDigest, utf8 } from "../core/bytes.js";
-import { ValidationError, VerificationError } from "../core/errors.js";
+import { ValidationError } from "../core/errors.js";
 import { ed25519 } from "../crypto/ed25519.js";
 import { formatSignaturePayload, type SignatureFields } from "./signature-payload.js";
 
@@ -32,20 +32,18 @@ export interface SignedAgreementBody extends SignatureFields {
   signature: string;
 }
 
-/** Whether the signature verifies over the DESIGN §6 payload under the given key (strict RFC 8032). */
-export function isValidAgreementSignature(body: SignedAgreementBody): boolean {
+/** A body's signature, signed payload and key (ed25519.verify's arguments); undefined when its document is not a digest. */
+export function agreementSignatureParts(
+  body: SignedAgreementBody,
+): [Uint8Array, Uint8Array, Uint8Array] | undefined {
   const key = parsePublicKeyHex(body.publicKey);
   const sig = parseSignatureHex(body.signature);
-  if (!isHexDigest(body.document)) return false;
-  return ed25519.verify(sig, utf8(formatSignaturePayload(body)), key);
+  if (!isHexDigest(body.document)) return undefined;
+  return [sig, utf8(formatSignaturePayload(body)), key];
 }
 
-/** Throws SIGNATURE_INVALID unless the signature verifies. */
-export function verifyAgreementSignature(body: SignedAgreementBody): void {
-  if (!isValidAgreementSignature(body)) {
-    throw new VerificationError(
-      "SIGNATURE_INVALID",
-      "the signature does not verify over this case, document, role, signer and time with the signer's key",
-    );
-  }
+/** Whether the signature verifies over the DESIGN §6 payload under the given key (strict RFC 8032). */
+export function isValidAgreementSignature(body: SignedAgreementBody): boolean {
+  const parts = agreementSignatureParts(body);
+  return parts !== undefined && ed25519.verify(...parts);
 }

@@ -9,8 +9,9 @@ import { registerAgreement } from "../../service/cases/register-agreement.js";
 import { submitSignature } from "../../service/cases/submit-signature.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation, type InvitationHolder } from "../operation.js";
+import { receiptJson } from "../receipt-json.js";
 import { fileBytes, receiptSchema } from "../schemas.js";
-import { sendJson } from "../send-json.js";
+import { sendAsciiJson, sendJson } from "../send-json.js";
 import {
   agreementReceiptSchema,
   caseIdParam,
@@ -136,7 +137,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
         const actor = invitation ? { kind: "party" as const, ...invitation } : { kind: "mediator" as const };
         const receipt = await submitSignature(cases, params.id, body, actor);
         res.setHeader("Location", `/api/v1/evidence/${receipt.evidenceId}`);
-        sendJson(res, receipt, 201);
+        sendAsciiJson(res, receiptJson(receipt), 201);
       },
     }),
     defineOperation({

@@ -1,16 +1,32 @@
-import { ConflictError, NotFoundError, ValidationError } from "../../core/errors.js";
+import { ConflictError, NotFoundError, ValidationError, VerificationError } from "../../core/errors.js";
+import { verifyEd25519OffThread } from "../../crypto/ed25519-thread.js";
 import { findParty } from "../../esign/case.js";
 import { parseRfc3339Utc } from "../../esign/signature-payload.js";
 import {
+  agreementSignatureParts,
   parseSignatureHex,
   type SignedAgreementBody,
-  verifyAgreementSignature,
 } from "../../esign/verify-signature.js";
 import type { Receipt } from "../../ledger/receipt.js";
 import { receiptForAppended } from "../receipts.js";
 import type { CaseServices } from "./context.js";
 import { appendCaseEntry } from "./entry-cache.js";
 import { loadCaseState } from "./load-case.js";
+
+/**
+ * Throws SIGNATURE_INVALID unless the signature verifies (strict RFC 8032, as
+ * isValidAgreementSignature), with OpenSSL's part on the verifying thread:
+ * it is the costliest step of a submission.
+ */
+async function verifyAgreementSignature(body: SignedAgreementBody): Promise<void> {
+  const parts = agreementSignatureParts(body);
+  if (!parts || !(await verifyEd25519OffThread(...parts))) {
+    throw new VerificationError(
+      "SIGNATURE_INVALID",
+      "the signature does not verify over this case, document, role, signer and time with the signer's key",
+    );
+  }
+}
 
 /** Who is submitting: the case's mediator (for any party), or a party through its own invitation. */
 export type SignatureActor = { kind: "mediator" } | { kind: "party"; caseId: string; signer: string };
@@ -99,7 +115,7 @@ export async function submitSignature(
       publicKey: party.publicKey,
       signature: s.signature,
     };
-    verifyAgreementSignature(body);
+    await verifyAgreementSignature(body);
     const appended = await appendCaseEntry(ctx, "agreement.signed", { ...body });
     const receipt = receiptForAppended(appended);
     ctx.onEvent?.({
