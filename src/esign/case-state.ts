@@ -43,8 +43,17 @@ export function deriveCaseState(c: CaseRecord, entries: readonly Entry[]): CaseS
       typeof e.body.signer === "string"
     ) {
       if (!signatures.has(e.body.signer)) {
-        signatures.set(e.body.signer, {
-          ...(e.body as unknown as SignedAgreementBody),
+        // Field by field: spreading a parsed body (a null-prototype object) cost 2.5 µs, a tenth
+        // of a signature submission's time on the thread that serves HTTP.
+        const b = e.body as unknown as SignedAgreementBody;
+        signatures.set(b.signer, {
+          case: b.case,
+          document: b.document,
+          role: b.role,
+          signer: b.signer,
+          time: b.time,
+          publicKey: b.publicKey,
+          signature: b.signature,
           index: e.index,
           recordedAt: e.time,
         });
