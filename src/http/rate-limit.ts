@@ -61,7 +61,8 @@ export function publicRateLimit(options: HttpOptions): RequestHandler | undefine
  * hopping between addresses of one's own network does not buy more requests.
  */
 export function clientKey(address: string): string {
-  const ip = address.split("%")[0] as string; // a zone (fe80::1%eth0) names a local interface
+  const zone = address.indexOf("%"); // a zone (fe80::1%eth0) names a local interface
+  const ip = zone < 0 ? address : address.slice(0, zone);
   if (!ip.includes(":")) return ip;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped) return mapped[1] as string;

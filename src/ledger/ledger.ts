@@ -321,8 +321,6 @@ export class Ledger {
     const digests: BlockWrite["digests"][number][] = [];
     const ids: BlockWrite["ids"][number][] = [];
     const refs: BlockWrite["refs"][number][] = [];
-    /** Each of `digests` in hex, for the digest index once the block is durable. */
-    const digestHex: string[] = [];
     const onNode = (level: number, index: number, hash: Uint8Array) => nodes.push({ level, index, hash });
     // Lazy: it reads `nodes` once the block is complete, and only if a receipt is asked for.
     const proofs = new BlockProofs(start, nodes, border);
@@ -342,10 +340,7 @@ export class Ledger {
         const leafHash = hashLeaf(data);
         entries.push({ index: entry.index, data });
         const digest = entryDigest(entry);
-        if (digest) {
-          digests.push({ sha256: fromHex(digest), index: entry.index });
-          digestHex.push(digest);
-        }
+        if (digest) digests.push({ sha256: fromHex(digest), index: entry.index });
         const ref = entryRef(entry);
         if (ref) refs.push({ ref, index: entry.index });
         ids.push({ id: leafHash.subarray(0, EVIDENCE_ID_BYTES), index: entry.index });
@@ -380,8 +375,12 @@ export class Ledger {
     // Durable from here: the in-memory indexes learn what the block holds.
     this.upper.committed(nodes);
     for (const r of refs) this.refs.added(r.ref, r.index);
-    for (let i = 0; i < digests.length; i++)
-      this.digestIndex.added(digestHex[i] as string, (digests[i] as { index: number }).index);
+    for (const a of accepted) {
+      for (const d of a.done) {
+        const digest = entryDigest(d.entry);
+        if (digest) this.digestIndex.added(digest, d.index);
+      }
+    }
     this.range = range;
     this.prev = prev;
     this.head = checkpoint;
@@ -438,9 +437,8 @@ export class Ledger {
   /** The indices below the tree size: a store may show a block's entries just before it is committed. */
   private committed(indices: number[]): number[] {
     const size = this.head.size;
-    return indices[indices.length - 1] === undefined || (indices[indices.length - 1] as number) < size
-      ? indices
-      : indices.filter((i) => i < size);
+    const last = indices.at(-1);
+    return last === undefined || last < size ? indices : indices.filter((i) => i < size);
   }
 
   async proveInclusion(index: number, size = this.head.size): Promise<Uint8Array[]> {
