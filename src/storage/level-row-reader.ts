@@ -1,6 +1,9 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
+/** How long a closing reader may take to finish its reads before its thread is stopped. */
+const CLOSE_GRACE_MS = 5000;
+
 /** Values of consecutive rows, packed: row i is bytes[ends[i-1] ?? 0, ends[i]). */
 export interface PackedRows {
   bytes: Uint8Array;
@@ -24,7 +27,8 @@ const { parentPort, workerData } = require("node:worker_threads");
 const { ClassicLevel } = require(workerData.lib);
 const db = new ClassicLevel(workerData.location, { keyEncoding: "view", valueEncoding: "view" });
 const ready = db.open({ multithreading: true, createIfMissing: false });
-parentPort.on("message", async ({ id, gte, lte, limit }) => {
+const inFlight = new Set();
+async function read({ id, gte, lte, limit }) {
   try {
     await ready;
     const it = db.values({ gte, lte, limit, highWaterMarkBytes: 64 << 20 });
@@ -40,6 +44,19 @@ parentPort.on("message", async ({ id, gte, lte, limit }) => {
   } catch (e) {
     parentPort.postMessage({ id, error: String(e && e.message || e) });
   }
+}
+parentPort.on("message", (m) => {
+  if (m.close) {
+    // Finish what was asked, close this thread's handle, then end the thread.
+    Promise.allSettled([ready, ...inFlight])
+      .then(() => db.close())
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+    return;
+  }
+  const p = read(m);
+  inFlight.add(p);
+  p.finally(() => inFlight.delete(p));
 });
 `;
 
@@ -51,6 +68,7 @@ parentPort.on("message", async ({ id, gte, lte, limit }) => {
 export class LevelRowReader {
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (r: PackedRows) => void; reject: (e: Error) => void }>();
+  readonly #exited: Promise<void>;
   #seq = 0;
   #failed: Error | undefined;
 
@@ -73,7 +91,12 @@ export class LevelRowReader {
       this.#pending.clear();
     };
     this.#worker.on("error", fail);
-    this.#worker.on("exit", (code) => fail(new Error(`row reader exited (${code})`)));
+    this.#exited = new Promise((resolve) => {
+      this.#worker.on("exit", (code) => {
+        fail(new Error(`row reader exited (${code})`));
+        resolve();
+      });
+    });
   }
 
   /** Values of the rows in [gte, lte], at most `limit` of them, in key order. */
@@ -87,8 +110,24 @@ export class LevelRowReader {
     });
   }
 
+  /**
+   * Lets the reads in flight finish, closes the worker's handle and ends the thread.
+   * Not `terminate()`: stopping a thread while LevelDB works for it (an iterator
+   * mid-read) takes tens of milliseconds, and in that time Node keeps nothing alive
+   * on this side for the worker's exit, so a CLI whose last step was this close
+   * could end with its top-level await unsettled (exit 13). The timer holds the
+   * process until the thread has gone; a thread that does not go is stopped.
+   */
   async close(): Promise<void> {
-    await this.#worker.terminate();
+    const keepAlive = setInterval(() => undefined, 1000);
+    const force = setTimeout(() => void this.#worker.terminate(), CLOSE_GRACE_MS);
+    try {
+      this.#worker.postMessage({ close: true });
+      await this.#exited;
+    } finally {
+      clearInterval(keepAlive);
+      clearTimeout(force);
+    }
   }
 }
 

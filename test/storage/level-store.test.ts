@@ -88,4 +88,30 @@ describe("LevelRowReader", () => {
     await expect(reader.read(Uint8Array.of(1), Uint8Array.of(2), 10)).rejects.toThrow(/exited/);
     await store.close();
   });
+
+  // Stopping a worker thread while LevelDB works on its behalf (an iterator mid-read)
+  // left nothing keeping the process alive until the thread was gone: the CLI's audit,
+  // which stops early on a tampered row with its read-ahead in flight, could exit 13.
+  // A reader now closes by finishing what was asked, so reads in flight are answered.
+  it("closes by answering the reads in flight, then refuses new ones", async () => {
+    const { LevelRowReader } = await import("../../src/storage/level-row-reader.js");
+    const dir = join(mkdtempSync(join(tmpdir(), "notarium-reader-")), "ledger");
+    const store = new LevelLedgerStore(dir);
+    await store.open();
+    const batch = store.raw.batch();
+    for (let i = 0; i < 5000; i++)
+      batch.put(Uint8Array.of(1, i >> 8, i & 255), new Uint8Array(100).fill(i & 255));
+    await batch.write();
+    for (let round = 0; round < 12; round++) {
+      const reader = new LevelRowReader(dir);
+      const reads = [0, 1, 2].map(() => reader.read(Uint8Array.of(1), Uint8Array.of(2), 5000));
+      if (round % 3 === 1) await reads[0];
+      if (round % 3 === 2) await new Promise((r) => setTimeout(r, round));
+      await reader.close();
+      for (const r of await Promise.all(reads)) expect(r.ends).toHaveLength(5000);
+      await expect(reader.read(Uint8Array.of(1), Uint8Array.of(2), 1)).rejects.toThrow(/exited/);
+      await reader.close(); // twice is harmless
+    }
+    await store.close();
+  });
 });
