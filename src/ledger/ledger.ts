@@ -22,7 +22,7 @@ import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
 import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
 import { LookupIndex } from "./lookup-index.js";
-import { UpperNodeCache } from "./upper-node-cache.js";
+import { NodeCache } from "./node-cache.js";
 
 export interface LedgerOptions {
   store: LedgerStore;
@@ -72,8 +72,8 @@ interface Pending {
  */
 export class Ledger {
   private readonly store: LedgerStore;
-  /** Proofs read through this: the tree's upper levels stay in memory. */
-  private readonly upper: UpperNodeCache;
+  /** Proofs read through this: the tree's upper levels and recently read nodes stay in memory. */
+  private readonly nodes: NodeCache;
   private readonly refs: LookupIndex;
   /** Digest (hex) to the entries recording it, for the digests recently verified. */
   private readonly digestIndex: LookupIndex;
@@ -102,7 +102,7 @@ export class Ledger {
   ) {
     this.blockSizes = blockSizes;
     this.store = o.store;
-    this.upper = new UpperNodeCache(o.store);
+    this.nodes = new NodeCache(o.store);
     this.refs = new LookupIndex({
       load: (ref, limit) => o.store.findByRef(ref, limit),
       maxKeys: 20_000,
@@ -373,7 +373,7 @@ export class Ledger {
       return;
     }
     // Durable from here: the in-memory indexes learn what the block holds.
-    this.upper.committed(nodes);
+    this.nodes.committed(nodes);
     for (const r of refs) this.refs.added(r.ref, r.index);
     for (const a of accepted) {
       for (const d of a.done) {
@@ -419,9 +419,9 @@ export class Ledger {
     }
   }
 
-  /** Stored tree nodes, through the in-memory upper levels and newest block (see UpperNodeCache). */
+  /** Stored tree nodes, through the ones kept in memory (see NodeCache). */
   readNodes(ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    return this.upper.getNodes(ids);
+    return this.nodes.getNodes(ids);
   }
 
   /** Indices of the committed entries tagged `ref` (such as `case:<id>`), ascending. */
@@ -446,7 +446,7 @@ export class Ledger {
     if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
       throw new ValidationError("INVALID_INDEX", `index must be an integer in [0, ${size})`);
     }
-    return proveInclusion(index, size, this.upper);
+    return proveInclusion(index, size, this.nodes);
   }
 
   async proveConsistency(from: number, to: number): Promise<Uint8Array[]> {
@@ -458,12 +458,12 @@ export class Ledger {
         "INVALID_SIZE",
         "a consistency proof needs from >= 1 (every tree is consistent with the empty one)",
       );
-    return proveConsistency(from, to, this.upper);
+    return proveConsistency(from, to, this.nodes);
   }
 
   async rootAt(size: number): Promise<Uint8Array> {
     this.checkSize(size);
-    return rootAt(size, this.upper);
+    return rootAt(size, this.nodes);
   }
 
   async leafHash(index: number): Promise<Uint8Array> {

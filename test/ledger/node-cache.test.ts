@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UPPER_LEVEL, UpperNodeCache } from "../../src/ledger/upper-node-cache.js";
+import { MAX_LOWER_NODES, NodeCache, UPPER_LEVEL } from "../../src/ledger/node-cache.js";
 import type { NodeId } from "../../src/merkle/node-id.js";
 import { digest, openTestLedger } from "../helpers/ledger.js";
 
@@ -17,10 +17,10 @@ function countingStore() {
   };
 }
 
-describe("UpperNodeCache", () => {
-  it("serves the upper levels from memory, the rest from the store", async () => {
+describe("NodeCache", () => {
+  it("serves the upper levels from memory, and lower nodes read recently", async () => {
     const store = countingStore();
-    const cache = new UpperNodeCache(store);
+    const cache = new NodeCache(store);
     const committedUpper = { level: UPPER_LEVEL + 1, index: 0 };
     const committedLow = { level: 2, index: 1 };
     cache.committed([committedLow, committedUpper].map((id) => ({ ...id, hash: hashOf(id) })));
@@ -29,14 +29,29 @@ describe("UpperNodeCache", () => {
     expect(await cache.getNodes([committedUpper, low, upper, committedLow])).toEqual(
       [committedUpper, low, upper, committedLow].map(hashOf),
     );
-    // A committed upper node is in memory; low levels are always read.
+    // A committed upper node is in memory; a committed low one is not (fresh receipts need no read).
     expect(store.asked).toEqual([low, upper, committedLow]);
-    // The upper node is now cached; the low one is read again.
+    // What was read is now in memory.
     store.asked.length = 0;
-    const again = await cache.getNodes([upper, low]);
-    expect(store.asked).toEqual([low]);
+    const again = await cache.getNodes([upper, low, committedLow]);
+    expect(store.asked).toEqual([]);
     again[0]?.fill(0); // callers get copies
-    expect((await cache.getNodes([upper]))[0]).toEqual(hashOf(upper));
+    again[1]?.fill(0);
+    expect(await cache.getNodes([upper, low])).toEqual([upper, low].map(hashOf));
+  });
+
+  it("keeps only the most recently read lower nodes", async () => {
+    const store = countingStore();
+    const cache = new NodeCache(store);
+    const first = { level: 0, index: 0 };
+    await cache.getNodes([first]);
+    const others = Array.from({ length: MAX_LOWER_NODES }, (_, i) => ({ level: 1, index: i }));
+    await cache.getNodes(others);
+    store.asked.length = 0;
+    expect(await cache.getNodes([others[others.length - 1] as NodeId, first])).toEqual(
+      [others[others.length - 1] as NodeId, first].map(hashOf),
+    );
+    expect(store.asked).toEqual([first]); // the oldest was let go
   });
 
   it("gives a ledger's receipts the same nodes as the store", async () => {

@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import type { HashReader } from "../merkle/hash-reader.js";
 import type { NodeId } from "../merkle/node-id.js";
 
@@ -5,26 +6,39 @@ import type { NodeId } from "../merkle/node-id.js";
 export const UPPER_LEVEL = 8;
 /** At most this many (about 40 MB); past it, proofs read the rest from storage as before. */
 const MAX_NODES = 400_000;
+/** Below UPPER_LEVEL, this many of the most recently read nodes (about 10 MB). */
+export const MAX_LOWER_NODES = 65_536;
 
 const slot = (level: number, index: number) => level * 2 ** 46 + index;
 
 /**
- * Keeps the upper levels of the tree in memory in front of storage. Every
- * proof of a log of n entries needs about log2(n) nodes and all but the lowest
- * few are shared with other proofs, so after this an inclusion proof reads
- * UPPER_LEVEL nodes from storage instead of log2(n) (the receipts of fresh
- * appends read none: see BlockProofs). Stored nodes never change
- * once written, so nothing is ever invalidated: the ledger adds nodes as it
- * commits them, and reads fill the rest.
+ * Keeps tree nodes in memory in front of storage. Every proof of a log of n
+ * entries needs about log2(n) nodes, and all but the lowest few are shared
+ * with other proofs: the levels from UPPER_LEVEL up are all kept, so an
+ * inclusion proof reads at most UPPER_LEVEL nodes from storage instead of
+ * log2(n) (the receipts of fresh appends read none: see BlockProofs). Of the
+ * lower levels, the nodes read most recently are kept: evidence that is
+ * checked once tends to be checked again, and while deposits flow each new
+ * block changes only the top of its proof, so the same lower nodes are asked
+ * for again (each is a LevelDB point read, about 2 µs). Stored nodes never
+ * change once written, so nothing is ever invalidated: the ledger adds upper
+ * nodes as it commits them, and reads fill the rest.
  */
-export class UpperNodeCache implements HashReader {
+export class NodeCache implements HashReader {
   readonly #nodes = new Map<number, Uint8Array>();
+  readonly #lower = new LRUCache<number, Uint8Array>({ max: MAX_LOWER_NODES });
 
   constructor(private readonly store: HashReader) {}
 
   /** A node the ledger has just committed (kept as is: the caller must not change it). */
   add(level: number, index: number, hash: Uint8Array): void {
     if (level >= UPPER_LEVEL && this.#nodes.size < MAX_NODES) this.#nodes.set(slot(level, index), hash);
+  }
+
+  /** A node just read from storage: an upper one is kept for good, a lower one while recently used. */
+  #read(level: number, index: number, hash: Uint8Array): void {
+    if (level >= UPPER_LEVEL) this.add(level, index, hash);
+    else this.#lower.set(slot(level, index), hash);
   }
 
   /** The nodes a block just committed (kept as is: the caller must not change them). */
@@ -36,7 +50,7 @@ export class UpperNodeCache implements HashReader {
     // Copies out and in: a caller may scribble on the proof it was handed.
     const out: (Uint8Array | undefined)[] = ids.map((id) => {
       const key = slot(id.level, id.index);
-      return (id.level >= UPPER_LEVEL ? this.#nodes.get(key) : undefined)?.slice();
+      return (id.level >= UPPER_LEVEL ? this.#nodes.get(key) : this.#lower.get(key))?.slice();
     });
     const missing: number[] = [];
     for (let k = 0; k < ids.length; k++) if (out[k] === undefined) missing.push(k);
@@ -46,7 +60,7 @@ export class UpperNodeCache implements HashReader {
         const id = ids[k] as NodeId;
         const hash = read[j] as Uint8Array;
         out[k] = hash;
-        this.add(id.level, id.index, hash.slice());
+        this.#read(id.level, id.index, hash.slice());
       });
     }
     return out as Uint8Array[];
