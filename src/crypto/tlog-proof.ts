@@ -112,6 +112,18 @@ export function formatTlogProofHead(p: TlogProof, proofBase64?: readonly string[
   return `${TLOG_PROOF_HEADER}\n${extra}index ${p.index}\n${hashes}\n`;
 }
 
+/**
+ * formatTlogProofHead's text escaped for inside a JSON string (each newline as
+ * `\\n`), from encodings the caller made: the base64 of non-empty extra data,
+ * and `hashLines`, each proof hash in base64 followed by `\\n`. For receipts
+ * written straight into JSON (http/receipt-json.ts), whose pieces come from a
+ * block the ledger has just made and checked; tests hold it to the same text as
+ * formatTlogProofHead.
+ */
+export function tlogProofHeadJsonText(extraBase64: string, index: number, hashLines: string): string {
+  return `${TLOG_PROOF_HEADER}\\nextra ${extraBase64}\\nindex ${index}\\n${hashLines}\\n`;
+}
+
 /** Parses a proof strictly; `formatTlogProof(parseTlogProof(x)) === x` for every accepted `x`. */
 export function parseTlogProof(text: string): ParsedTlogProof {
   if (typeof text !== "string") throw malformed("proof must be a string");

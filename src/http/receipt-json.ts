@@ -1,4 +1,7 @@
-import { type Receipt, tlogProofHead } from "../ledger/receipt.js";
+import { fromUtf8, toBase64, toHex } from "../core/bytes.js";
+import { tlogProofHeadJsonText } from "../crypto/tlog-proof.js";
+import type { Appended } from "../ledger/ledger.js";
+import { certificateUrlOf, type Receipt, tlogProofHead } from "../ledger/receipt.js";
 import { AsciiChunks, type AsciiSink, AsciiText } from "./ascii-chunks.js";
 import { asciiJson } from "./ascii-json.js";
 
@@ -38,8 +41,26 @@ function writeReceiptJson(out: AsciiSink, r: Receipt): void {
   out.write(
     `{"evidenceId":"${r.evidenceId}","index":${r.index},"txHash":"${r.txHash}",` +
       `"blockHeight":${r.blockHeight},"recordedAt":${asciiJson(r.recordedAt)},"entry":${asciiJson(r.entry)}` +
-      `,"checkpoint":${note},"inclusionProof":["${r.inclusionProof.join('","')}"]` +
+      `,"checkpoint":${note},"inclusionProof":[${r.inclusionProof.length === 0 ? "" : `"${r.inclusionProof.join('","')}"`}]` +
       `,"tlogProof":"${head.replaceAll("\n", "\\n")}${note.slice(1, -1)}","certificateUrl":"${r.certificateUrl}"}`,
+  );
+}
+
+/**
+ * A fresh append's receipt, the same text writeReceiptJson gives for
+ * receiptForAppended(a), written without making the receipt: its proof comes
+ * as two texts the block made for all its entries at once (BlockProofs.jsonText),
+ * where a receipt would copy arrays of hashes only to join them here again.
+ */
+function writeAppendedReceiptJson(out: AsciiSink, a: Appended): void {
+  const note = noteJson(a.block.note);
+  const proof = a.proofs.jsonText(a.index);
+  const head = tlogProofHeadJsonText(toBase64(a.data), a.index, proof.lines);
+  out.write(
+    `{"evidenceId":"${a.evidenceId}","index":${a.index},"txHash":"${toHex(a.leafHash)}",` +
+      `"blockHeight":${a.block.blockHeight},"recordedAt":${asciiJson(a.block.time)},"entry":${asciiJson(fromUtf8(a.data, "entry"))}` +
+      `,"checkpoint":${note},"inclusionProof":[${proof.hex === "" ? "" : `"${proof.hex}"`}]` +
+      `,"tlogProof":"${head}${note.slice(1, -1)}","certificateUrl":"${certificateUrlOf(a.evidenceId)}"}`,
   );
 }
 
@@ -50,19 +71,32 @@ export function receiptJson(r: Receipt): string {
   return out.text;
 }
 
-/** `[receipt,…]`, written into `out`. */
-export function writeReceiptsJson<S extends AsciiSink>(out: S, receipts: Iterable<Receipt>): S {
+/** A fresh append's receipt as JSON text (see writeAppendedReceiptJson), for a single answer. */
+export function appendedReceiptJson(a: Appended): string {
+  const out = new AsciiText();
+  writeAppendedReceiptJson(out, a);
+  return out.text;
+}
+
+function writeList<S extends AsciiSink, T>(out: S, items: Iterable<T>, write: (out: S, item: T) => void): S {
   out.write("[");
   let first = true;
-  for (const r of receipts) {
+  for (const item of items) {
     if (!first) out.write(",");
     first = false;
-    writeReceiptJson(out, r);
+    write(out, item);
   }
   return out.write("]");
 }
 
-/** `{"receipts":[…]}`, the batch deposit's answer; a lazy iterable is written as it is made. */
-export function receiptsJson(receipts: Iterable<Receipt>): Buffer[] {
-  return writeReceiptsJson(new AsciiChunks().write('{"receipts":'), receipts).write("}").finish();
+/** `[receipt,…]`, written into `out`. */
+export function writeReceiptsJson<S extends AsciiSink>(out: S, receipts: Iterable<Receipt>): S {
+  return writeList(out, receipts, writeReceiptJson);
+}
+
+/** `{"receipts":[…]}`, the batch deposit's answer, for fresh appends in their order (see writeAppendedReceiptJson). */
+export function appendedReceiptsJson(appended: Iterable<Appended>): Buffer[] {
+  return writeList(new AsciiChunks().write('{"receipts":'), appended, writeAppendedReceiptJson)
+    .write("}")
+    .finish();
 }

@@ -21,7 +21,8 @@ export class BlockProofs {
   readonly #border: readonly { id: NodeId; hash: Uint8Array }[];
   #proofs: Uint8Array[][] | undefined;
   /** Hex and base64 of each distinct proof element, made once for the whole block. */
-  readonly #text = new Map<Uint8Array, { hex: string; base64: string }>();
+  readonly #encoded = new Map<Uint8Array, { hex: string; base64: string }>();
+  #texts: { hex: string[]; lines: string[] } | undefined;
 
   /** `nodes` may still grow until the block is written: it is read on first use. */
   constructor(
@@ -49,15 +50,59 @@ export class BlockProofs {
     const hex: string[] = [];
     const base64: string[] = [];
     for (const h of proof) {
-      let t = this.#text.get(h);
-      if (!t) {
-        t = { hex: toHex(h), base64: toBase64(h) };
-        this.#text.set(h, t);
-      }
+      const t = this.#encode(h);
       hex.push(t.hex);
       base64.push(t.base64);
     }
     return { hex, base64 };
+  }
+
+  #encode(h: Uint8Array): { hex: string; base64: string } {
+    let t = this.#encoded.get(h);
+    if (!t) {
+      t = { hex: toHex(h), base64: toBase64(h) };
+      this.#encoded.set(h, t);
+    }
+    return t;
+  }
+
+  /**
+   * proof(index) as text for a JSON string, both ASCII: `hex` is the hashes in hex
+   * joined by `","` (the inside of `["…"]`, empty for an empty proof), `lines` is
+   * each hash in base64 followed by an escaped newline (`\\n`), as a tlog-proof
+   * lists them. Made for the whole block at once: neighbouring entries' proofs end
+   * in the same elements, so each text is the entry's own lowest elements joined
+   * to a tail shared with the entry before it, and every element is encoded once.
+   */
+  jsonText(index: number): { hex: string; lines: string } {
+    this.proof(index); // checks the index
+    this.#texts ??= this.#makeTexts();
+    const k = index - this.#start;
+    return { hex: this.#texts.hex[k] as string, lines: this.#texts.lines[k] as string };
+  }
+
+  #makeTexts(): { hex: string[]; lines: string[] } {
+    const proofs = this.#proofs as Uint8Array[][];
+    const hex: string[] = [];
+    const lines: string[] = [];
+    // For the previous proof: its last d elements as text, at [d].
+    let prev: readonly Uint8Array[] = [];
+    const tailHex = [""];
+    const tailLines = [""];
+    for (const proof of proofs) {
+      const n = proof.length;
+      let same = 0;
+      while (same < n && same < prev.length && proof[n - 1 - same] === prev[prev.length - 1 - same]) same++;
+      for (let d = same + 1; d <= n; d++) {
+        const t = this.#encode(proof[n - d] as Uint8Array);
+        tailHex[d] = d === 1 ? t.hex : `${t.hex}","${tailHex[d - 1]}`;
+        tailLines[d] = `${t.base64}\\n${tailLines[d - 1]}`;
+      }
+      hex.push(tailHex[n] as string);
+      lines.push(tailLines[n] as string);
+      prev = proof;
+    }
+    return { hex, lines };
   }
 
   /** Per level, the block's nodes are consecutive; the border adds at most one before them. */

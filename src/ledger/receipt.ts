@@ -55,10 +55,15 @@ export function buildReceipt(p: ReceiptParts): Receipt {
     checkpoint: p.checkpoint.note,
     inclusionProof: Object.freeze(p.proofText ? [...p.proofText.hex] : p.proof.map(toHex)) as string[],
     tlogProof: `${head}${p.checkpoint.note}`,
-    certificateUrl: `/api/v1/evidence/${p.evidenceId}/certificate.pdf`,
+    certificateUrl: certificateUrlOf(p.evidenceId),
   });
   tlogHeads.set(receipt, head);
   return receipt;
+}
+
+/** Where a receipt's evidence certificate is served (DESIGN §5). */
+export function certificateUrlOf(evidenceId: string): string {
+  return `/api/v1/evidence/${evidenceId}/certificate.pdf`;
 }
 
 /** For a receipt made by buildReceipt: its tlogProof without the trailing checkpoint. */

@@ -42,8 +42,12 @@ function toBody(e: EvidenceInput): JsonObject {
 
 /** Records one piece of evidence and answers with its receipt once a signed checkpoint covers it. */
 export async function depositEvidence(ledger: Ledger, input: unknown): Promise<Receipt> {
-  const appended = await ledger.append("evidence.deposited", toBody(parseEvidenceInput(input)));
-  return receiptForAppended(appended);
+  return receiptForAppended(await recordEvidence(ledger, input));
+}
+
+/** Records one piece of evidence and gives the appended entry once a signed checkpoint covers it. */
+export function recordEvidence(ledger: Ledger, input: unknown): Promise<Appended> {
+  return ledger.append("evidence.deposited", toBody(parseEvidenceInput(input)));
 }
 
 /** Records many digests in one block (all or none). */

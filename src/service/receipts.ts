@@ -22,11 +22,6 @@ export function receiptForAppended(a: Appended): Receipt {
   });
 }
 
-/** The receipts of fresh appends, each made only when the caller comes to it. */
-export function* receiptsForAppended(list: Iterable<Appended>): Generator<Receipt> {
-  for (const a of list) yield receiptForAppended(a);
-}
-
 /** The receipt of a stored entry, proved against `checkpoint` (default: the newest): one point read and one batched node read. */
 export async function receiptForIndex(
   ledger: Ledger,

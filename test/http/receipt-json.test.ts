@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { AsciiChunks } from "../../src/http/ascii-chunks.js";
 import { asciiJson } from "../../src/http/ascii-json.js";
-import { receiptJson, receiptsJson } from "../../src/http/receipt-json.js";
-import { depositEvidenceBatch } from "../../src/service/deposit-evidence.js";
+import { appendedReceiptJson, appendedReceiptsJson, receiptJson } from "../../src/http/receipt-json.js";
+import {
+  depositEvidenceBatch,
+  recordEvidence,
+  recordEvidenceBatch,
+} from "../../src/service/deposit-evidence.js";
+import { receiptForAppended } from "../../src/service/receipts.js";
 import { digest, openTestLedger } from "../helpers/ledger.js";
 
 const text = (chunks: readonly Buffer[]) => Buffer.concat(chunks);
@@ -25,17 +30,41 @@ describe("receipt JSON", () => {
     }
   });
 
-  it("writes a batch across many buffers and a receipt-shaped copy the careful way", async () => {
+  it("writes a fresh append's receipt as the receipt's own text, for blocks of every shape", async () => {
     const { ledger } = await openTestLedger();
-    const receipts = await depositEvidenceBatch(
+    // The first entry of a log has an empty proof: `[]`, never `[""]`.
+    const first = await recordEvidence(ledger, { sha256: digest(0) });
+    expect(JSON.parse(appendedReceiptJson(first)).inclusionProof).toEqual([]);
+    expect(JSON.parse(receiptJson(receiptForAppended(first))).inclusionProof).toEqual([]);
+    // Blocks of 1 to 40 entries after trees of every size from 1 to about 800: ragged right
+    // edges, proofs of different lengths within a block, tails shared and not.
+    let seq = 1;
+    for (let n = 1; n <= 40; n++) {
+      const items = Array.from({ length: n }, (_, i) =>
+        i % 5 === 1 ? { sha256: digest(seq++), title: `第${i}号 — "q" \\ ${i}` } : { sha256: digest(seq++) },
+      );
+      for (const a of await recordEvidenceBatch(ledger, items)) {
+        const r = receiptForAppended(a);
+        const t = appendedReceiptJson(a);
+        expect(t).toBe(asciiJson(r));
+        expect(t).toBe(receiptJson(r));
+      }
+    }
+  });
+
+  it("writes a batch across many buffers, and a receipt-shaped copy the careful way", async () => {
+    const { ledger } = await openTestLedger();
+    const appended = await recordEvidenceBatch(
       ledger,
       Array.from({ length: 120 }, (_, i) => ({ sha256: digest(i) })),
     );
-    const chunks = receiptsJson(receipts);
+    const chunks = appendedReceiptsJson(appended);
     expect(chunks.length).toBeGreaterThan(2); // > 64 KiB of answer
     const bytes = text(chunks);
     expect(isAscii(bytes)).toBe(true);
+    const receipts = appended.map(receiptForAppended);
     expect(JSON.parse(bytes.toString("utf8"))).toEqual({ receipts });
+    expect(bytes.toString("latin1")).toBe(asciiJson({ receipts }));
     // A copy is not a built receipt: it is encoded in full, to the same text.
     const copy = { ...(receipts[7] as (typeof receipts)[number]) };
     expect(receiptJson(copy)).toBe(receiptJson(receipts[7] as typeof copy));

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { depositEvidence, evidenceInput, recordEvidenceBatch } from "../../service/deposit-evidence.js";
+import { evidenceInput, recordEvidence, recordEvidenceBatch } from "../../service/deposit-evidence.js";
 import { findEvidence } from "../../service/find-evidence.js";
-import { receiptForIndex, receiptsForAppended } from "../../service/receipts.js";
+import { receiptForIndex } from "../../service/receipts.js";
 import type { AppDeps } from "../deps.js";
 import { mediaTypeOf } from "../media-type.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
-import { receiptJson, receiptsJson } from "../receipt-json.js";
+import { appendedReceiptJson, appendedReceiptsJson } from "../receipt-json.js";
 import { receiptSchema } from "../schemas.js";
 import { sendAsciiJson, sendJson } from "../send-json.js";
 
@@ -39,10 +39,10 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       },
       responses: { 201: { description: "recorded; the receipt", json: receiptSchema } },
       async handle({ body, req, res }) {
-        const receipt = await depositEvidence(ledger, body);
+        const appended = await recordEvidence(ledger, body);
         metrics.deposits.inc({ kind: mediaTypeOf(req) === "multipart/form-data" ? "upload" : "json" });
-        res.setHeader("Location", `/api/v1/evidence/${receipt.evidenceId}`);
-        sendAsciiJson(res, receiptJson(receipt), 201);
+        res.setHeader("Location", `/api/v1/evidence/${appended.evidenceId}`);
+        sendAsciiJson(res, appendedReceiptJson(appended), 201);
       },
     }),
     defineOperation({
@@ -64,7 +64,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
         const appended = await recordEvidenceBatch(ledger, body.items);
         metrics.deposits.inc({ kind: "batch" }, appended.length);
         metrics.batchSize.observe(appended.length);
-        sendAsciiJson(res, receiptsJson(receiptsForAppended(appended)), 201);
+        sendAsciiJson(res, appendedReceiptsJson(appended), 201);
       },
     }),
     defineOperation({
