@@ -20,6 +20,9 @@ const schema = z.object({
     .positive()
     .default(2 * 1024 ** 3),
   NOTARIUM_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NOTARIUM_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["0", "1", "false", "true"], "NOTARIUM_WEBHOOK_ALLOW_PRIVATE must be 1 or 0")
+    .default("0"),
 });
 
 export interface Config {
@@ -34,6 +37,8 @@ export interface Config {
   readonly centreName: string | undefined;
   readonly maxUploadBytes: number;
   readonly logLevel: string;
+  /** Webhooks may go to private, loopback and reserved addresses (off: public ones only). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export function parseConfig(
@@ -58,6 +63,8 @@ export function parseConfig(
     centreName: e.NOTARIUM_CENTRE_NAME,
     maxUploadBytes: e.NOTARIUM_MAX_UPLOAD_BYTES,
     logLevel: e.NOTARIUM_LOG_LEVEL,
+    webhookAllowPrivate:
+      e.NOTARIUM_WEBHOOK_ALLOW_PRIVATE === "1" || e.NOTARIUM_WEBHOOK_ALLOW_PRIVATE === "true",
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   });
 }

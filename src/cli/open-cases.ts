@@ -6,6 +6,7 @@ import { type CaseServices, caseServices } from "../service/cases/context.js";
 import { type FetchLike, WebhookDispatcher } from "../service/webhooks.js";
 import { FileBlobStore } from "../storage/blob-store.js";
 import { LevelStateStore } from "../storage/state-store.js";
+import { webhookFetch } from "./webhook-fetch.js";
 
 export interface CaseStack {
   services: CaseServices;
@@ -23,17 +24,12 @@ export interface CaseStackOptions {
   /** Failed webhook deliveries are logged here, at warn. */
   logger?: Logger;
   fetch?: FetchLike;
+  /** Deliver webhooks to private, loopback and reserved addresses too (default: public ones only). */
+  allowPrivateWebhooks?: boolean;
   webhookBackoffMs?: (attempt: number) => number;
   signatureToleranceMs?: number;
   invitationTtlMs?: number;
 }
-
-/** Webhooks go out with the global fetch; redirects are not followed (a 3xx is a failed delivery). */
-const globalFetch: FetchLike = async (url, init) => {
-  const r = await fetch(url, { ...init, redirect: "manual" });
-  await r.body?.cancel();
-  return { status: r.status };
-};
 
 /** Where a delivery went, without credentials or query strings that a URL may carry. */
 function safeUrl(url: string): string {
@@ -57,7 +53,7 @@ export async function openCaseStack(dataDir: string, o: CaseStackOptions): Promi
     cases: state,
     clock: o.clock,
     randomBytes: o.randomBytes,
-    fetch: o.fetch ?? globalFetch,
+    fetch: o.fetch ?? webhookFetch({ allowPrivate: o.allowPrivateWebhooks ?? false }),
     backoffMs: o.webhookBackoffMs,
     onResult: (r) => {
       if (!r.ok)

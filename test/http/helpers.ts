@@ -39,6 +39,8 @@ export interface CaseOptions {
   signatureToleranceMs?: number;
   /** Webhook retry delays; short by default so retries show up within a test. */
   webhookBackoffMs?: (attempt: number) => number;
+  /** On by default here: the tests' receivers listen on 127.0.0.1, which a real service refuses. */
+  allowPrivateWebhooks?: boolean;
 }
 
 /** A real service on 127.0.0.1:0 over LevelDB in a temp dir, with one token per role, serving cases too. */
@@ -76,6 +78,7 @@ export async function startTestService(
     publicUrl: "",
     logger,
     webhookBackoffMs: opts.cases?.webhookBackoffMs ?? ((n) => 20 * 2 ** n),
+    allowPrivateWebhooks: opts.cases?.allowPrivateWebhooks ?? true,
     signatureToleranceMs: opts.cases?.signatureToleranceMs,
     invitationTtlMs: opts.cases?.invitationTtlMs,
   });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIGNATURE_HEADER, verifyWebhook } from "../../src/service/webhooks.js";
 import { nodeKeyPair } from "../helpers/cases.js";
@@ -111,6 +112,32 @@ describe("webhooks for case events", () => {
         ).toBe(true);
       }
     } finally {
+      await hook.close();
+    }
+  });
+
+  it("refuses receivers on private or loopback addresses unless allowed, and says why in the log", async () => {
+    const hook = await receiver(() => 204);
+    const lines: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (l: string) => lines.push(l) });
+    const strict = await startTestService({
+      logger,
+      cases: { allowPrivateWebhooks: false, webhookBackoffMs: () => 1 },
+    });
+    try {
+      // The same receiver, by address and by a name that resolves to it.
+      for (const url of [hook.url, hook.url.replace("127.0.0.1", "localhost")]) {
+        await openCase(strict, [{ id: "alice", role: "applicant" }], { webhook: url, agreement: null });
+      }
+      await waitFor(() => lines.filter((l) => l.includes("WEBHOOK_ALLOW_PRIVATE")).length >= 12);
+      expect(hook.deliveries).toHaveLength(0);
+      const refused = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === "webhook delivery failed");
+      expect(refused.some((l) => /webhook host 127\.0\.0\.1 is a private/.test(l.error))).toBe(true);
+      expect(
+        refused.some((l) => /webhook host localhost \(resolves to (127\.0\.0\.1|::1)\)/.test(l.error)),
+      ).toBe(true);
+    } finally {
+      await strict.close();
       await hook.close();
     }
   });

@@ -58,6 +58,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           randomBytes: ctx.randomBytes,
           publicUrl: config.publicUrl ?? "",
           logger,
+          allowPrivateWebhooks: config.webhookAllowPrivate,
         });
         witnessing = await openWitnessing(config, local.ledger, ctx, logger);
         const sealing = await openSealing(config, ctx);
