@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { ed25519, strictPrecheck } from "./ed25519.js";
+import { LazyThread } from "./lazy-thread.js";
 
 /**
  * Ed25519 verification on a second thread, for the service's signature
@@ -98,21 +99,7 @@ class VerifyThread {
   }
 }
 
-let thread: VerifyThread | undefined;
-let broken = false;
-
-function verifyThread(): VerifyThread | undefined {
-  if (broken) return undefined;
-  try {
-    thread ??= new VerifyThread(() => {
-      thread = undefined; // the next verification starts a new thread
-    });
-    return thread;
-  } catch {
-    broken = true; // e.g. no worker threads in this runtime
-    return undefined;
-  }
-}
+const thread = new LazyThread((forget) => new VerifyThread(forget));
 
 /** ed25519.verify, strict RFC 8032 alike, with OpenSSL's part on the verifying thread. */
 export function verifyEd25519OffThread(
@@ -125,15 +112,13 @@ export function verifyEd25519OffThread(
   } catch (e) {
     return Promise.reject(e);
   }
-  const t = verifyThread();
+  const t = thread.get();
   if (!t) return Promise.resolve(ed25519.verify(signature, message, publicKey));
   // Copies: a view would carry its whole underlying buffer to the other thread.
   return t.verify([signature.slice(), message.slice(), publicKey.slice()]);
 }
 
 /** Stops the verifying thread (tests; it never keeps a process alive). */
-export async function stopVerifyThread(): Promise<void> {
-  const t = thread;
-  thread = undefined;
-  await t?.terminate();
+export function stopVerifyThread(): Promise<void> {
+  return thread.stop();
 }

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { LazyThread } from "./lazy-thread.js";
 import { createSha256, type Sha256Stream, sha256 } from "./sha256.js";
 
 /**
@@ -63,7 +64,7 @@ class HashThread {
   #nextId = 1;
   #failed: Error | undefined;
 
-  constructor() {
+  constructor(forget: () => void) {
     // No inherited flags: the script is CommonJS whatever the process was started with.
     this.#worker = new Worker(SCRIPT, { eval: true, execArgv: [] });
     this.#worker.on("message", (m: FromThread) => {
@@ -79,7 +80,7 @@ class HashThread {
       this.#failed = e;
       for (const s of this.#streams.values()) s.onFail(e);
       this.#streams.clear();
-      if (thread === this) thread = undefined; // the next stream starts a new thread
+      forget(); // the next stream starts a new thread
     };
     this.#worker.on("error", fail);
     this.#worker.on("exit", (code) => fail(new Error(`the hashing thread exited (code ${code})`)));
@@ -117,25 +118,11 @@ class HashThread {
   }
 }
 
-let thread: HashThread | undefined;
-let threadBroken = false;
-
-function hashThread(): HashThread | undefined {
-  if (threadBroken) return undefined;
-  try {
-    thread ??= new HashThread();
-    return thread;
-  } catch {
-    threadBroken = true; // e.g. no worker threads in this runtime
-    return undefined;
-  }
-}
+const thread = new LazyThread((forget) => new HashThread(forget));
 
 /** Stops the shared hashing thread (tests; the thread never keeps a process alive). */
-export async function stopHashThread(): Promise<void> {
-  const t = thread;
-  thread = undefined;
-  await t?.terminate();
+export function stopHashThread(): Promise<void> {
+  return thread.stop();
 }
 
 /** A stream hashed on the calling thread, for where the hashing thread is unavailable. */
@@ -152,7 +139,7 @@ function hashedHere(): ThreadedSha256 {
 }
 
 export function createThreadedSha256(): ThreadedSha256 {
-  const t = hashThread();
+  const t = thread.get();
   if (!t) return hashedHere();
   const free: ArrayBuffer[] = [];
   let allocated = 0;
