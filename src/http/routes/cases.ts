@@ -6,10 +6,10 @@ import { getCase, getCasePackage } from "../../service/cases/get-case.js";
 import { attestIdentity, attestIdentityInput, eraseIdentity } from "../../service/cases/identity.js";
 import { openInvitation } from "../../service/cases/invitations.js";
 import { registerAgreement } from "../../service/cases/register-agreement.js";
-import { submitSignature } from "../../service/cases/submit-signature.js";
+import { recordSignature } from "../../service/cases/submit-signature.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation, type InvitationHolder } from "../operation.js";
-import { receiptJson } from "../receipt-json.js";
+import { appendedReceiptJson } from "../receipt-json.js";
 import { fileBytes, receiptSchema } from "../schemas.js";
 import { sendAsciiJson, sendJson } from "../send-json.js";
 import {
@@ -135,9 +135,9 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       },
       async handle({ params, body, invitation, res }) {
         const actor = invitation ? { kind: "party" as const, ...invitation } : { kind: "mediator" as const };
-        const receipt = await submitSignature(cases, params.id, body, actor);
-        res.setHeader("Location", `/api/v1/evidence/${receipt.evidenceId}`);
-        sendAsciiJson(res, receiptJson(receipt), 201);
+        const appended = await recordSignature(cases, params.id, body, actor);
+        res.setHeader("Location", `/api/v1/evidence/${appended.evidenceId}`);
+        sendAsciiJson(res, appendedReceiptJson(appended), 201);
       },
     }),
     defineOperation({

@@ -7,6 +7,7 @@ import {
   parseSignatureHex,
   type SignedAgreementBody,
 } from "../../esign/verify-signature.js";
+import type { Appended } from "../../ledger/ledger.js";
 import type { Receipt } from "../../ledger/receipt.js";
 import { receiptForAppended } from "../receipts.js";
 import type { CaseServices } from "./context.js";
@@ -55,11 +56,8 @@ function parseSignatureInput(input: unknown): SignatureInput {
 }
 
 /**
- * Records a party's signature over the registered agreement (DESIGN §6) after
- * checking, in order: the actor may sign for this signer, the signer's key is
- * bound, the asserted time is near now, it is the signer's turn, the signer has
- * not signed already, and the signature verifies over exactly this case,
- * document, role, signer and time. Nothing is recorded when any check fails.
+ * Records a party's signature over the registered agreement (DESIGN §6) and
+ * answers with its receipt; see recordSignature for the checks.
  */
 export async function submitSignature(
   ctx: CaseServices,
@@ -67,6 +65,23 @@ export async function submitSignature(
   input: unknown,
   actor: SignatureActor,
 ): Promise<Receipt> {
+  return receiptForAppended(await recordSignature(ctx, caseId, input, actor));
+}
+
+/**
+ * Records a party's signature over the registered agreement (DESIGN §6) after
+ * checking, in order: the actor may sign for this signer, the signer's key is
+ * bound, the asserted time is near now, it is the signer's turn, the signer has
+ * not signed already, and the signature verifies over exactly this case,
+ * document, role, signer and time. Nothing is recorded when any check fails.
+ * Gives the appended entry, whose receipt the HTTP route writes without making it.
+ */
+export async function recordSignature(
+  ctx: CaseServices,
+  caseId: string,
+  input: unknown,
+  actor: SignatureActor,
+): Promise<Appended> {
   const s = parseSignatureInput(input);
   parseSignatureHex(s.signature);
   const asserted = parseRfc3339Utc(s.time);
@@ -117,7 +132,6 @@ export async function submitSignature(
     };
     await verifyAgreementSignature(body);
     const appended = await appendCaseEntry(ctx, "agreement.signed", { ...body });
-    const receipt = receiptForAppended(appended);
     ctx.onEvent?.({
       type: "agreement.signed",
       caseId,
@@ -125,6 +139,6 @@ export async function submitSignature(
     });
     if (state.pending.length === 1)
       ctx.onEvent?.({ type: "case.signed", caseId, data: { document: state.document } });
-    return receipt;
+    return appended;
   });
 }
