@@ -25,6 +25,8 @@ export function readRawBody(
     return new AppError("PAYLOAD_TOO_LARGE", tooLargeMessage);
   };
   if (Number(req.headers["content-length"]) > limit) return Promise.reject(tooLarge());
+  const whole = bufferedBody(req, limit);
+  if (whole !== undefined) return Promise.resolve(whole);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -53,4 +55,22 @@ export function readRawBody(
       finish(new AppError("UPLOAD_INCOMPLETE", "the request body failed before it finished", { cause })),
     );
   });
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The whole body, if it has already arrived: a small request usually comes in
+ * one packet, which Node's parser reads to its end before the handler's first
+ * await returns, leaving the body in the stream's buffer. Taking it from there
+ * with one read() skips flowing mode and its four listeners, a noticeable
+ * share of a deposit's or a verify's cost. Undefined when the body is still
+ * on its way, already consumed, or over `limit` (the streaming path then
+ * answers as usual).
+ */
+function bufferedBody(req: Request, limit: number): Buffer | undefined {
+  if (!req.complete || req.readableDidRead || req.readableLength > limit) return undefined;
+  if (req.readableLength === 0) return req.readableEnded || req.read() === null ? EMPTY : undefined;
+  const body = req.read() as Buffer | null;
+  return body ?? undefined;
 }

@@ -2,6 +2,7 @@ import { fromUtf8, toBase64, toHex } from "../core/bytes.js";
 import { tlogProofHeadJsonText } from "../crypto/tlog-proof.js";
 import type { Appended } from "../ledger/ledger.js";
 import { certificateUrlOf, type Receipt, tlogProofHead } from "../ledger/receipt.js";
+import type { DigestVerification } from "../service/verify-evidence.js";
 import { AsciiChunks, type AsciiSink, AsciiText } from "./ascii-chunks.js";
 import { asciiJson } from "./ascii-json.js";
 
@@ -99,4 +100,15 @@ export function appendedReceiptsJson(appended: Iterable<Appended>): Buffer[] {
   return writeList(new AsciiChunks().write('{"receipts":'), appended, writeAppendedReceiptJson)
     .write("}")
     .finish();
+}
+
+/**
+ * The answer to a verify by digest. Every piece is ASCII in a one-byte string
+ * (V8 keeps a string built from a two-byte one two-byte, and then transcodes
+ * it on every write), so the verdict, which may be cached and sent many times,
+ * goes to the socket as is.
+ */
+export function verdictJson(v: DigestVerification): string {
+  const out = new AsciiText().write(`{"valid":${v.valid},"sha256":${asciiJson(v.sha256)},"matches":`);
+  return writeReceiptsJson(out, v.matches).write(`,"checks":${asciiJson(v.checks)}}`).text;
 }

@@ -18,8 +18,9 @@ import {
   type JsonObject,
   utf8Length,
 } from "./entry.js";
+import { EntryCache } from "./entry-cache.js";
 import { EVIDENCE_ID_BYTES, evidenceIdFromLeafHash } from "./evidence-id.js";
-import type { BlockWrite, LedgerStore, StoredCheckpoint } from "./ledger-store.js";
+import type { BlockWrite, LedgerStore, StoredCheckpoint, StoredEntry } from "./ledger-store.js";
 import type { LogKey } from "./log-keys.js";
 import { LookupIndex } from "./lookup-index.js";
 import { NodeCache } from "./node-cache.js";
@@ -74,6 +75,8 @@ export class Ledger {
   private readonly store: LedgerStore;
   /** Proofs read through this: the tree's upper levels and recently read nodes stay in memory. */
   private readonly nodes: NodeCache;
+  /** Entries read through this: the ones recently proved stay in memory. */
+  private readonly entries: EntryCache;
   private readonly refs: LookupIndex;
   /** Digest (hex) to the entries recording it, for the digests recently verified. */
   private readonly digestIndex: LookupIndex;
@@ -103,6 +106,7 @@ export class Ledger {
     this.blockSizes = blockSizes;
     this.store = o.store;
     this.nodes = new NodeCache(o.store);
+    this.entries = new EntryCache(o.store);
     this.refs = new LookupIndex({
       load: (ref, limit) => o.store.findByRef(ref, limit),
       maxKeys: 20_000,
@@ -464,6 +468,12 @@ export class Ledger {
   async rootAt(size: number): Promise<Uint8Array> {
     this.checkSize(size);
     return rootAt(size, this.nodes);
+  }
+
+  /** A committed entry with its leaf hash (undefined beyond the tree), through the ones kept in memory. */
+  async entryWithLeaf(index: number): Promise<Required<StoredEntry> | undefined> {
+    if (!Number.isSafeInteger(index) || index < 0 || index >= this.head.size) return undefined;
+    return this.entries.get(index, () => this.head.size);
   }
 
   async leafHash(index: number): Promise<Uint8Array> {

@@ -40,7 +40,7 @@ export async function provedEntry(
   index: number,
   cp: StoredCheckpoint,
 ): Promise<{ data: Uint8Array; proof: Uint8Array[]; receipt(): Receipt }> {
-  const stored = index < cp.size ? await ledger.storage.getEntryWithLeaf(index) : undefined;
+  const stored = index < cp.size ? await ledger.entryWithLeaf(index) : undefined;
   const time = stored ? entryTime(stored.data) : undefined;
   if (!stored || !time)
     throw new NotFoundError("ENTRY_NOT_FOUND", `no entry ${index} in a tree of size ${cp.size}`);

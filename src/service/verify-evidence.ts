@@ -65,7 +65,9 @@ export async function verifyDigest(ledger: Ledger, sha256: string): Promise<Dige
   checks.push({
     name: "checkpoint",
     ok: true,
-    detail: `signed by the log ${signed.origin} at tree size ${signed.size}`,
+    // The key's own name, which openCheckpoint checked against the origin: the same text, but
+    // not a slice of the note (whose em dash makes every slice a two-byte string in V8).
+    detail: `signed by the log ${ledger.key.origin} at tree size ${signed.size}`,
   });
   let valid = true;
   for (const [k, r] of matches.entries()) {

@@ -15,7 +15,7 @@ describe("HTTP error handling", () => {
     call(s.url, "POST", path, { token: s.tokens.mediator, ...o });
 
   it("answers malformed JSON with 400 MALFORMED_JSON", async () => {
-    for (const body of ["{", '{"sha256":', "{'a':1}", "\u0000", "[1,]"]) {
+    for (const body of ["", "{", '{"sha256":', "{'a':1}", "\u0000", "[1,]"]) {
       const r = await post("/api/v1/evidence", { json: body });
       expect([r.status, codeOf(r)], body).toEqual([400, "MALFORMED_JSON"]);
     }

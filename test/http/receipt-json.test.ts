@@ -1,17 +1,26 @@
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { AsciiChunks } from "../../src/http/ascii-chunks.js";
 import { asciiJson } from "../../src/http/ascii-json.js";
-import { appendedReceiptJson, appendedReceiptsJson, receiptJson } from "../../src/http/receipt-json.js";
+import {
+  appendedReceiptJson,
+  appendedReceiptsJson,
+  receiptJson,
+  verdictJson,
+} from "../../src/http/receipt-json.js";
 import {
   depositEvidenceBatch,
   recordEvidence,
   recordEvidenceBatch,
 } from "../../src/service/deposit-evidence.js";
 import { receiptForAppended } from "../../src/service/receipts.js";
+import { verifyDigest } from "../../src/service/verify-evidence.js";
 import { digest, openTestLedger } from "../helpers/ledger.js";
 
 const text = (chunks: readonly Buffer[]) => Buffer.concat(chunks);
 const isAscii = (b: Buffer) => b.every((x) => x < 0x80);
+// V8's serializer tags a string with its representation: '"' one byte per character, 'c' two.
+const isOneByteString = (s: string) => serialize(s)[2] === 0x22;
 
 describe("receipt JSON", () => {
   it("parses back to the receipt, as ASCII, for titles in any script", async () => {
@@ -84,5 +93,23 @@ describe("receipt JSON", () => {
     expect(/^[\x20-\x7e]*$/.test(t)).toBe(true);
     expect(JSON.parse(t)).toEqual(v);
     expect(t).toContain("\\ud83d\\ude00");
+  });
+
+  it("writes a verdict as its value, in a one-byte string even where the checkpoint's em dash went in", async () => {
+    const { ledger } = await openTestLedger();
+    await depositEvidenceBatch(ledger, [
+      { sha256: digest(1), title: "调解协议 — 第1号" },
+      { sha256: digest(1) },
+      { sha256: digest(2) },
+    ]);
+    for (const d of [digest(1), digest(2), digest(3)]) {
+      const v = await verifyDigest(ledger, d);
+      const json = verdictJson(v);
+      expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(v)));
+      expect(isAscii(Buffer.from(json, "latin1"))).toBe(true);
+      // A two-byte one would be transcoded again on every answer sent from the cache.
+      expect(isOneByteString(json)).toBe(true);
+    }
+    expect(isOneByteString("—")).toBe(false); // the probe tells the two apart
   });
 });

@@ -38,6 +38,20 @@ describe("Ledger", () => {
     );
   });
 
+  it("reads committed entries with their leaf hashes, and nothing outside the tree", async () => {
+    const { ledger } = await openTestLedger();
+    const a = await ledger.append("evidence.deposited", { sha256: digest(1) });
+    for (let k = 0; k < 2; k++) {
+      // The second read comes from memory: the same bytes.
+      expect(await ledger.entryWithLeaf(a.index)).toEqual({
+        index: a.index,
+        data: a.data,
+        leafHash: a.leafHash,
+      });
+    }
+    for (const i of [-1, 0.5, a.index + 1, Number.NaN]) expect(await ledger.entryWithLeaf(i)).toBeUndefined();
+  });
+
   it("group-commits concurrent appends into few blocks with one linear history", async () => {
     const { ledger, store } = await openTestLedger({ maxBatch: 64 });
     const results = await Promise.all(

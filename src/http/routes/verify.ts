@@ -3,12 +3,11 @@ import { utf8 } from "../../core/bytes.js";
 import { verifySealedAgreement } from "../../esign/sealed-agreement.js";
 import { parseEntry } from "../../ledger/entry.js";
 import { singleLogPolicy } from "../../ledger/verify-proof.js";
-import { type DigestVerification, verifyDigest } from "../../service/verify-evidence.js";
-import { AsciiText } from "../ascii-chunks.js";
-import { asciiJson } from "../ascii-json.js";
+import { verifyDigest } from "../../service/verify-evidence.js";
+import { flattened } from "../ascii-json.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
-import { writeReceiptsJson } from "../receipt-json.js";
+import { verdictJson } from "../receipt-json.js";
 import { checkSchema, hex64, receiptSchema } from "../schemas.js";
 import { sendAsciiJson, sendJson } from "../send-json.js";
 import { VerdictCache } from "../verdict-cache.js";
@@ -62,7 +61,7 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
         const found = await verifyDigest(deps.ledger, body.sha256);
         const facts = pdf && deps.sealing ? await deps.sealing.pdf.verifySealed(pdf) : undefined;
         if (!facts?.proofJson) {
-          const json = verdictJson(found);
+          const json = flattened(verdictJson(found)); // flat once, sent many times
           // Kept only if made wholly against `head`: no block landed while it was being made.
           if (!pdf && deps.ledger.latest() === head) cache.set(body.sha256, head, json);
           sendAsciiJson(res, json);
@@ -82,10 +81,4 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
       },
     }),
   ];
-}
-
-/** The digest verdict as ASCII JSON, its receipts written the fast way (receipt-json.ts). */
-function verdictJson(v: DigestVerification): string {
-  const out = new AsciiText().write(`{"valid":${v.valid},"sha256":${asciiJson(v.sha256)},"matches":`);
-  return writeReceiptsJson(out, v.matches).write(`,"checks":${asciiJson(v.checks)}}`).text;
 }
