@@ -184,6 +184,7 @@ export async function run({ log = () => {}, quick = false } = {}) {
     const rates = (k) => total[k].map(rps);
     const pairs = (k, base) => rates(k).map((x, i) => x / (rates(base)[i] ?? Number.NaN));
     const pct = (xs) => xs.map((x) => `${Math.round(x * 100)}%`).join(" ");
+    log(`  req/s per round: healthz ${rates("health").map(fmt).join(" ")}`);
     log(`  deposits/healthz per round: ${pct(pairs("deposit", "health"))}`);
     log(`  verify/healthz per round: ${pct(pairs("verify", "health"))}`);
     log(`  signatures/deposits per round: ${pct(pairs("signature", "deposit"))}`);
