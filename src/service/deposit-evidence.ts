@@ -47,7 +47,12 @@ export async function depositEvidence(ledger: Ledger, input: unknown): Promise<R
 
 /** Records one piece of evidence and gives the appended entry once a signed checkpoint covers it. */
 export function recordEvidence(ledger: Ledger, input: unknown): Promise<Appended> {
-  return ledger.append("evidence.deposited", toBody(parseEvidenceInput(input)));
+  return recordParsedEvidence(ledger, parseEvidenceInput(input));
+}
+
+/** recordEvidence for input its caller has already parsed with `evidenceInput` (the HTTP route). */
+export function recordParsedEvidence(ledger: Ledger, input: EvidenceInput): Promise<Appended> {
+  return ledger.append("evidence.deposited", toBody(input));
 }
 
 /** Records many digests in one block (all or none). */
@@ -62,14 +67,22 @@ export async function depositEvidenceBatch(ledger: Ledger, inputs: readonly unkn
  * generation, and the garbage collector copies them around).
  */
 export async function recordEvidenceBatch(ledger: Ledger, inputs: readonly unknown[]): Promise<Appended[]> {
-  const items = inputs.map((x, i) => {
+  const parsed = inputs.map((x, i) => {
     try {
-      return { type: "evidence.deposited" as const, body: toBody(parseEvidenceInput(x)) };
+      return parseEvidenceInput(x);
     } catch (e) {
       if (e instanceof ValidationError)
         throw new ValidationError(e.code, `item ${i}: ${e.message}`, { cause: e });
       throw e;
     }
   });
-  return ledger.appendAll(items);
+  return recordParsedEvidenceBatch(ledger, parsed);
+}
+
+/** recordEvidenceBatch for items their caller has already parsed with `evidenceInput` (the HTTP route). */
+export function recordParsedEvidenceBatch(
+  ledger: Ledger,
+  inputs: readonly EvidenceInput[],
+): Promise<Appended[]> {
+  return ledger.appendAll(inputs.map((e) => ({ type: "evidence.deposited" as const, body: toBody(e) })));
 }

@@ -69,6 +69,20 @@ describe("Ledger", () => {
     }
   });
 
+  it("puts the appends of one turn of the event loop into one block, even on an idle ledger", async () => {
+    const { ledger } = await openTestLedger();
+    await ledger.append("evidence.deposited", { sha256: digest(1) });
+    await new Promise((r) => setImmediate(r)); // idle: no block being written
+    const height = ledger.latest().blockHeight;
+    // As requests read in the same turn would: the first append does not start a block of its own.
+    const turn = Array.from({ length: 10 }, (_, i) =>
+      ledger.append("evidence.deposited", { sha256: digest(100 + i) }),
+    );
+    const appended = await Promise.all(turn);
+    expect(ledger.latest().blockHeight).toBe(height + 1);
+    expect(new Set(appended.map((a) => a.block.blockHeight))).toEqual(new Set([height + 1]));
+  });
+
   it("records a group in one block, or refuses all of it", async () => {
     const { ledger } = await openTestLedger();
     const group = await ledger.appendAll([

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { evidenceInput, recordEvidence, recordEvidenceBatch } from "../../service/deposit-evidence.js";
+import {
+  evidenceInput,
+  recordParsedEvidence,
+  recordParsedEvidenceBatch,
+} from "../../service/deposit-evidence.js";
 import { findEvidence } from "../../service/find-evidence.js";
 import { receiptForIndex } from "../../service/receipts.js";
 import type { AppDeps } from "../deps.js";
@@ -39,7 +43,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       },
       responses: { 201: { description: "recorded; the receipt", json: receiptSchema } },
       async handle({ body, req, res }) {
-        const appended = await recordEvidence(ledger, body);
+        const appended = await recordParsedEvidence(ledger, body);
         metrics.deposits.inc({ kind: mediaTypeOf(req) === "multipart/form-data" ? "upload" : "json" });
         res.setHeader("Location", `/api/v1/evidence/${appended.evidenceId}`);
         sendAsciiJson(res, appendedReceiptJson(appended), 201);
@@ -61,7 +65,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
         },
       },
       async handle({ body, res }) {
-        const appended = await recordEvidenceBatch(ledger, body.items);
+        const appended = await recordParsedEvidenceBatch(ledger, body.items);
         metrics.deposits.inc({ kind: "batch" }, appended.length);
         metrics.batchSize.observe(appended.length);
         sendAsciiJson(res, appendedReceiptsJson(appended), 201);
