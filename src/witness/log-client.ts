@@ -241,7 +241,17 @@ export class WitnessCoordinator {
     const { size } = job.checkpoint;
     // §add-checkpoint: "The proof MUST be empty if the old size is zero"; equal sizes need none either.
     const proof = oldSize === 0 || oldSize === size ? [] : await this.deps.proveConsistency(oldSize, size);
-    return submitCheckpoint(this.deps.fetch, ep.url, { oldSize, proof, checkpoint: job.note }, signal);
+    const submit = () =>
+      submitCheckpoint(this.deps.fetch, ep.url, { oldSize, proof, checkpoint: job.note }, signal);
+    try {
+      return await submit();
+    } catch (e) {
+      // A kept-alive connection that the witness dropped (it restarted, say) fails at once
+      // with a socket error: try once more on a fresh one. A repeat is harmless: a witness
+      // that did take the first answers 409 with its new size, which the caller handles.
+      if (signal.aborted || !DROPPED_CONNECTION.has(errorText(e))) throw e;
+      return submit();
+    }
   }
 
   private verifyAnswer(ep: Endpoint, job: Job, body: string, elapsedMs: number): WitnessResult[] {
@@ -256,6 +266,9 @@ export class WitnessCoordinator {
     });
   }
 }
+
+/** Socket errors that mean a kept-alive connection was closed under the request. */
+const DROPPED_CONNECTION = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
 function errorText(e: unknown): string {
   const err = e as { message?: string; cause?: { code?: string; message?: string } };
