@@ -1,5 +1,5 @@
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
-import { assertBytes } from "../core/bytes.js";
+import { assertBytes, toHex, utf8 } from "../core/bytes.js";
 import { nodeCrypto } from "./native.js";
 
 /** Portable SHA-256 (FIPS 180-4), pure JS. */
@@ -31,6 +31,11 @@ export const sha256Native: ((data: Uint8Array) => Uint8Array) | undefined = nc
 
 /** SHA-256 of `data`, native where available. */
 export const sha256: (data: Uint8Array) => Uint8Array = sha256Native ?? sha256Portable;
+
+/** Hex SHA-256 of a text's UTF-8 bytes: one native call where available (a bearer token on every request). */
+export const sha256HexOfText: (text: string) => string = oneShot
+  ? (text) => oneShot("sha256", text, "hex")
+  : (text) => toHex(sha256(utf8(text)));
 
 /** Incremental SHA-256 for data that arrives in pieces (files, uploads). */
 export interface Sha256Stream {

@@ -19,16 +19,30 @@ export function requireRole(
   roles: readonly Role[],
   invitations?: (token: string) => Promise<InvitationHolder>,
 ): RequestHandler {
-  return async (req, res, next) => {
+  return (req, res, next) => {
     const token = BEARER.exec(req.headers.authorization ?? "")?.[1];
     if (invitations && token?.startsWith(INVITATION_PREFIX)) {
-      res.locals.invitation = await invitations(token);
+      invitations(token)
+        .then((holder) => {
+          res.locals.invitation = holder;
+        })
+        .then(() => next(), next);
+      return;
+    }
+    // A known token needs no I/O: decided in this turn, without a promise (the deposit path).
+    const known = token === undefined ? undefined : tokens.known?.(token);
+    if (known !== undefined) {
+      res.locals.principal = known;
+      authorize(known, roles);
       next();
       return;
     }
-    const principal = await tokens.authenticate(token);
-    res.locals.principal = principal;
-    authorize(principal, roles);
-    next();
+    tokens
+      .authenticate(token)
+      .then((principal) => {
+        res.locals.principal = principal;
+        authorize(principal, roles);
+      })
+      .then(() => next(), next);
   };
 }

@@ -12,6 +12,8 @@ import type { SealingDeps } from "./routes/sealing.js";
 /** Checks a bearer token (service/tokens.ts TokenAuthenticator). */
 export interface Authenticator {
   authenticate(token: string | undefined): Promise<Principal>;
+  /** The principal at once, when that needs no I/O; undefined when authenticate() must decide. */
+  known?(token: string): Principal | undefined;
 }
 
 /** Shared, mutable service state that the app reads and the server sets. */

@@ -23,8 +23,14 @@ export interface HttpOptions {
   readonly shutdownTimeoutMs: number;
   /** Served over HTTPS (directly or behind a proxy): turns on HSTS and upgrade-insecure-requests. */
   readonly https: boolean;
-  /** Memory for verify answers repeated before the next block (verdict-cache.ts), in bytes; 0 for none. */
+  /** Memory for verify answers given again from memory (verdict-cache.ts), in bytes; 0 for none. */
   readonly verdictCacheBytes: number;
+  /**
+   * How long a verify answer from memory may still be given once newer blocks
+   * (that did not record its digest) have landed, in ms; 0 proves every answer
+   * against the newest checkpoint.
+   */
+  readonly verdictMaxAgeMs: number;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
@@ -39,6 +45,7 @@ export const DEFAULT_HTTP_OPTIONS: HttpOptions = Object.freeze({
   shutdownTimeoutMs: 15_000,
   https: false,
   verdictCacheBytes: 16 * 1024 ** 2,
+  verdictMaxAgeMs: 10_000,
 });
 
 const envSchema = z.object({

@@ -7,6 +7,7 @@ import { hashLeaf } from "../merkle/hash.js";
 import type { NodeId } from "../merkle/node-id.js";
 import { proveConsistency, proveInclusion, rootAt } from "../merkle/prove.js";
 import { BlockProofs } from "./block-proofs.js";
+import { DigestJournal } from "./digest-journal.js";
 import {
   checkLeafSize,
   type Entry,
@@ -80,6 +81,8 @@ export class Ledger {
   private readonly refs: LookupIndex;
   /** Digest (hex) to the entries recording it, for the digests recently verified. */
   private readonly digestIndex: LookupIndex;
+  /** The digests of the newest blocks, for caches of answers about digests. */
+  private readonly recorded: DigestJournal;
   readonly key: LogKey;
   private readonly clock: Clock;
   private readonly maxBatch: number;
@@ -117,6 +120,7 @@ export class Ledger {
       maxKeys: 50_000,
       loadLimit: MAX_DIGEST_MATCHES,
     });
+    this.recorded = new DigestJournal(head.size);
     this.key = o.key;
     this.clock = o.clock;
     this.maxBatch = o.maxBatch ?? 4096;
@@ -385,12 +389,17 @@ export class Ledger {
     // Durable from here: the in-memory indexes learn what the block holds.
     this.nodes.committed(nodes);
     for (const r of refs) this.refs.added(r.ref, r.index);
+    const blockDigests: string[] = [];
     for (const a of accepted) {
       for (const d of a.done) {
         const digest = entryDigest(d.entry);
-        if (digest) this.digestIndex.added(digest, d.index);
+        if (digest) {
+          this.digestIndex.added(digest, d.index);
+          blockDigests.push(digest);
+        }
       }
     }
+    this.recorded.add(checkpoint.size, blockDigests);
     this.range = range;
     this.prev = prev;
     this.head = checkpoint;
@@ -405,6 +414,15 @@ export class Ledger {
       for (const d of a.done) d.block = checkpoint;
       a.p.resolve(a.p.single ? (a.done[0] as Appended) : a.done);
     }
+  }
+
+  /**
+   * The digests (hex) recorded after tree size `size`, up to the newest
+   * block, possibly repeated; undefined when `size` is too far back to tell
+   * (the last few thousand blocks are known).
+   */
+  digestsRecordedAfter(size: number): string[] | undefined {
+    return this.recorded.recordedAfter(size);
   }
 
   /** Waits until everything queued so far is written (or refused). */

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { toBase64, toHex, utf8 } from "../core/bytes.js";
+import { toBase64 } from "../core/bytes.js";
 import type { Clock, RandomBytes } from "../core/clock.js";
 import { AppError, ConflictError, NotFoundError, ValidationError } from "../core/errors.js";
-import { sha256 } from "../crypto/sha256.js";
+import { sha256HexOfText } from "../crypto/sha256.js";
 
 /**
  * API tokens (DESIGN §5): bearer secrets with a role. Only their SHA-256 is
@@ -55,7 +55,7 @@ export function isRole(x: unknown): x is Role {
 }
 
 export function hashToken(token: string): string {
-  return toHex(sha256(utf8(token)));
+  return sha256HexOfText(token);
 }
 
 function base64url(b: Uint8Array): string {
@@ -133,7 +133,8 @@ const unauthenticated = () =>
  * takes effect within `recheckMs`. Concurrent refreshes share one read.
  */
 export class TokenAuthenticator {
-  private byHash = new Map<string, TokenRecord>();
+  /** Active and revoked records by hash, each with the principal it stands for (one object, reused). */
+  private byHash = new Map<string, { record: TokenRecord; principal: Principal }>();
   private loaded = false;
   private loadedVersion: string | undefined;
   private checkedAt = Number.NEGATIVE_INFINITY;
@@ -149,13 +150,27 @@ export class TokenAuthenticator {
     const hash = hashToken(token);
     const now = this.options.clock.now().getTime();
     if (now - this.checkedAt >= (this.options.recheckMs ?? 1000)) await this.refresh();
-    let record = this.byHash.get(hash);
-    if (record === undefined) {
+    let known = this.byHash.get(hash);
+    if (known === undefined) {
       await this.refresh();
-      record = this.byHash.get(hash);
+      known = this.byHash.get(hash);
     }
-    if (record === undefined || record.revoked) throw unauthenticated();
-    return { id: record.id, name: record.name, role: record.role };
+    if (known === undefined || known.record.revoked) throw unauthenticated();
+    return known.principal;
+  }
+
+  /**
+   * The principal of an active token, answered at once when the store was
+   * checked within `recheckMs`; undefined when authenticate() must decide
+   * (unknown, revoked or malformed token, or time to re-check the store).
+   * Saves the request path a promise: every deposit comes with a token.
+   */
+  known(token: string): Principal | undefined {
+    if (this.options.clock.now().getTime() - this.checkedAt >= (this.options.recheckMs ?? 1000))
+      return undefined;
+    if (!TOKEN_FORMAT.test(token)) return undefined;
+    const known = this.byHash.get(hashToken(token));
+    return known === undefined || known.record.revoked ? undefined : known.principal;
   }
 
   /** Re-reads the store if it changed since the last read. */
@@ -166,7 +181,12 @@ export class TokenAuthenticator {
         const version = await this.store.version();
         if (this.loaded && version === this.loadedVersion) return;
         const { records, version: read } = await this.store.read();
-        this.byHash = new Map(records.map((r) => [r.sha256, r]));
+        this.byHash = new Map(
+          records.map((r) => [
+            r.sha256,
+            { record: r, principal: Object.freeze({ id: r.id, name: r.name, role: r.role }) },
+          ]),
+        );
         this.loadedVersion = read;
         this.loaded = true;
       } finally {

@@ -132,7 +132,7 @@ describe("deposits and the evidence view", () => {
     expect(missing.json.checks[0]).toMatchObject({ name: "digest", ok: false });
   });
 
-  it("answers a repeated verify from memory until the next block, then proves against that block", async () => {
+  it("answers a repeated verify from memory, and at once anew when a block records the digest", async () => {
     const ask = () => call(s.url, "POST", "/api/v1/verify", { json: { sha256: hex(0x779) } });
     const none = await ask();
     expect(none.json).toMatchObject({ valid: false, matches: [] });
@@ -143,19 +143,23 @@ describe("deposits and the evidence view", () => {
     expect(once.json.matches.map((m: { index: number }) => m.index)).toEqual([first.json.index]);
     expect(once.json.matches[0].checkpoint).toBe(first.json.checkpoint);
     expect((await ask()).text).toBe(once.text);
-    // Another block (here another digest): the same question is proved against the newer checkpoint.
+    // A block of another digest changes nothing the answer says: it is given again, proved
+    // against the checkpoint it carries (within verdictMaxAgeMs, 10 s by default).
     const other = await deposit({ sha256: hex(0x77a) });
     const later = await ask();
-    expect(later.json.matches[0].checkpoint).toBe(other.json.checkpoint);
+    expect(later.text).toBe(once.text);
+    expect(later.json.matches[0].checkpoint).not.toBe(other.json.checkpoint);
     expect(
       verifyTlogProof(later.json.matches[0].tlogProof, { policy: s.policy, sha256: hex(0x779) }).valid,
     ).toBe(true);
+    // A block that records the digest again: the next answer has both, against the newest checkpoint.
     const second = await deposit({ sha256: hex(0x779) });
     const twice = await ask();
     expect(twice.json.matches.map((m: { index: number }) => m.index)).toEqual([
       first.json.index,
       second.json.index,
     ]);
+    for (const m of twice.json.matches) expect(m.checkpoint).toBe(second.json.checkpoint);
   });
 
   it("refuses a malformed verify request with 400", async () => {
@@ -163,5 +167,28 @@ describe("deposits and the evidence view", () => {
       const r = await call(s.url, "POST", "/api/v1/verify", { json });
       expect(r.status, JSON.stringify(json)).toBe(400);
     }
+  });
+});
+
+describe("verify answers with verdictMaxAgeMs 0", () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService({ options: { verdictMaxAgeMs: 0 } });
+  });
+  afterAll(() => s.close());
+
+  it("are proved against the newest checkpoint after every block", async () => {
+    const deposit = (n: number) =>
+      call(s.url, "POST", "/api/v1/evidence", { token: s.tokens.mediator, json: { sha256: hex(n) } });
+    const ask = () => call(s.url, "POST", "/api/v1/verify", { json: { sha256: hex(0x5a) } });
+    await deposit(0x5a);
+    const once = await ask();
+    expect((await ask()).text).toBe(once.text); // no block since: from memory
+    const other = await deposit(0x5b);
+    const later = await ask();
+    expect(later.json.matches[0].checkpoint).toBe(other.json.checkpoint);
+    expect(
+      verifyTlogProof(later.json.matches[0].tlogProof, { policy: s.policy, sha256: hex(0x5a) }).valid,
+    ).toBe(true);
   });
 });

@@ -52,6 +52,21 @@ describe("Ledger", () => {
     for (const i of [-1, 0.5, a.index + 1, Number.NaN]) expect(await ledger.entryWithLeaf(i)).toBeUndefined();
   });
 
+  it("names the digests recorded since a tree size, for caches of verify answers", async () => {
+    const { ledger } = await openTestLedger();
+    const start = ledger.size;
+    await ledger.append("evidence.deposited", { sha256: digest(1) });
+    const mid = ledger.size;
+    await ledger.appendAll([
+      { type: "evidence.deposited", body: { sha256: digest(2) } },
+      { type: "evidence.deposited", body: { sha256: digest(1) } },
+    ]);
+    expect(ledger.digestsRecordedAfter(ledger.size)).toEqual([]);
+    expect(ledger.digestsRecordedAfter(mid)).toEqual([digest(2), digest(1)]);
+    expect(new Set(ledger.digestsRecordedAfter(start))).toEqual(new Set([digest(1), digest(2)]));
+    expect(ledger.digestsRecordedAfter(start - 1)).toBeUndefined(); // before the ledger was opened
+  });
+
   it("group-commits concurrent appends into few blocks with one linear history", async () => {
     const { ledger, store } = await openTestLedger({ maxBatch: 64 });
     const results = await Promise.all(

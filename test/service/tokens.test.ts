@@ -116,6 +116,26 @@ describe("tokens", () => {
     await expect(auth.authenticate(first.token)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
+  it("answers a known token at once only while the store was checked within recheckMs", async () => {
+    const store = memoryTokens();
+    const d = deps();
+    const { token } = await createToken(store, { name: "m", role: "mediator" }, d);
+    const other = await createToken(store, { name: "o", role: "court" }, d);
+    const auth = new TokenAuthenticator(store, { clock: d.clock, recheckMs: 1000 });
+    expect(auth.known(token)).toBeUndefined(); // nothing read yet
+    const principal = await auth.authenticate(token);
+    expect(auth.known(token)).toEqual(principal);
+    expect(auth.known(other.token)).toMatchObject({ role: "court" }); // read in the same refresh
+    for (const bad of ["", "ntr_short", `ntr_${"A".repeat(43)}`, token.toUpperCase()])
+      expect(auth.known(bad)).toBeUndefined();
+    await revokeToken(store, "m", d.clock);
+    expect(auth.known(token)).toEqual(principal); // within the window, as authenticate()
+    d.clock.advance(1000);
+    expect(auth.known(token)).toBeUndefined(); // time to look at the store again
+    await expect(auth.authenticate(token)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(auth.known(token)).toBeUndefined(); // revoked
+  });
+
   it("lets admin do everything and others only what a route lists", () => {
     const p = (role: "admin" | "mediator" | "court") => ({ id: "x", name: "x", role });
     expect(() => authorize(p("admin"), ["court"])).not.toThrow();

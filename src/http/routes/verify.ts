@@ -2,6 +2,7 @@ import { z } from "zod";
 import { utf8 } from "../../core/bytes.js";
 import { verifySealedAgreement } from "../../esign/sealed-agreement.js";
 import { parseEntry } from "../../ledger/entry.js";
+import type { StoredCheckpoint } from "../../ledger/ledger-store.js";
 import { singleLogPolicy } from "../../ledger/verify-proof.js";
 import { verifyDigest } from "../../service/verify-evidence.js";
 import { flattened } from "../ascii-json.js";
@@ -17,7 +18,7 @@ const verifyResult = z.object({
   sha256: hex64,
   matches: z
     .array(receiptSchema)
-    .meta({ description: "every entry recording the digest, proved against the newest checkpoint" }),
+    .meta({ description: "every entry recording the digest, each proved against the checkpoint it carries" }),
   checks: z.array(checkSchema).meta({ description: "each step and its outcome, in plain words" }),
   sealed: z
     .object({
@@ -31,7 +32,17 @@ const verifyResult = z.object({
 
 /** Anyone holding a document may check it (DESIGN §5): "not found" is an answer, not an error. */
 export function verifyOperations(deps: AppDeps): AnyOperation[] {
-  const cache = new VerdictCache<object>(deps.options.verdictCacheBytes);
+  const { verdictCacheBytes, verdictMaxAgeMs } = deps.options;
+  const cache = new VerdictCache<StoredCheckpoint>({
+    maxBytes: verdictCacheBytes,
+    maxAgeMs: verdictMaxAgeMs,
+    now: () => deps.clock.now().getTime(),
+    recordedAfter: (size) => deps.ledger.digestsRecordedAfter(size),
+  });
+  const behind =
+    verdictMaxAgeMs > 0
+      ? `, or against one at most ${verdictMaxAgeMs / 1000} s older when no newer entry records the digest`
+      : "";
   return [
     defineOperation({
       id: "verify",
@@ -41,7 +52,8 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
       summary: "Check a digest or a file against the log",
       description:
         'JSON `{"sha256"}`, or a multipart `file` part hashed here on the fly and never stored. ' +
-        "Always 200 for a well-formed request: `valid:false` with reasons when it is not recorded.",
+        "Always 200 for a well-formed request: `valid:false` with reasons when it is not recorded. " +
+        `Matches are proved against the newest signed checkpoint${behind}.`,
       body: z.object({ sha256: hex64 }).strict(),
       upload: {
         fields: [],
