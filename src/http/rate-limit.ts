@@ -1,55 +1,91 @@
 import type { Request, RequestHandler, Response } from "express";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "../core/errors.js";
 import type { HttpOptions } from "./options.js";
+
+/** What one request did to its client's budget. */
+export interface Take {
+  ok: boolean;
+  /** Requests left in the window (0 once refused). */
+  remaining: number;
+  /** Milliseconds until the window, and the budget, start again. */
+  resetMs: number;
+}
+
+/**
+ * A fixed window per client: at most `limit` requests in `windowMs` from the
+ * client's first request of the window. Synchronous and one Map lookup per
+ * request; expired windows are swept once per window, so memory follows the
+ * clients of the last window or two.
+ */
+export class WindowCounter {
+  readonly #windows = new Map<string, { count: number; resetAt: number }>();
+  #sweepAt = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  take(key: string, now: number): Take {
+    if (now >= this.#sweepAt) this.#sweep(now);
+    let w = this.#windows.get(key);
+    if (w === undefined || now >= w.resetAt) {
+      w = { count: 0, resetAt: now + this.windowMs };
+      this.#windows.set(key, w);
+    }
+    const resetMs = w.resetAt - now;
+    if (w.count >= this.limit) return { ok: false, remaining: 0, resetMs };
+    w.count++;
+    return { ok: true, remaining: this.limit - w.count, resetMs };
+  }
+
+  /** Clients with a window open. */
+  get size(): number {
+    return this.#windows.size;
+  }
+
+  #sweep(now: number): void {
+    for (const [key, w] of this.#windows) if (now >= w.resetAt) this.#windows.delete(key);
+    this.#sweepAt = now + this.windowMs;
+  }
+}
 
 /**
  * One per-client budget shared by the public endpoints (in memory, per
  * process). Token holders are not limited here: they are known, and the
  * ledger's queue pushes back on them with 503 instead.
  *
- * rate-limiter-flexible rather than express-rate-limit: measured on bare
- * express, the latter cost about 20 µs a request against about 6, and an
- * answer to a verify from memory costs about 120 µs in all. Answers carry
- * the IETF draft's `RateLimit-Policy` and `RateLimit` headers, and a
- * refusal `Retry-After`.
+ * A counter of our own rather than a library's: it sits on every public
+ * request, and answering in the same turn (no promise) measured about 4 µs
+ * less per verify than rate-limiter-flexible's consume(), in a verify from
+ * memory of about 85 µs in all. express-rate-limit cost about 20 µs.
+ * Answers carry the IETF draft's `RateLimit-Policy` and `RateLimit`
+ * headers, and a refusal `Retry-After`.
  */
 export function publicRateLimit(options: HttpOptions): RequestHandler | undefined {
   if (options.rateLimit === false) return undefined;
   const { windowMs, limit } = options.rateLimit;
   const windowS = Math.max(1, Math.ceil(windowMs / 1000));
-  const limiter = new RateLimiterMemory({ points: limit, duration: windowS });
+  const counter = new WindowCounter(limit, windowS * 1000);
   const policy = `${limit};w=${windowS}`;
   // Behind a trusted proxy the client is whom it names (express's req.ip); otherwise the
   // socket's peer, read directly (req.ip parses forwarding headers on every call).
   const behindProxy = options.trustProxy !== false;
-  const headers = (res: Response, r: RateLimiterRes) => {
-    res.setHeader("RateLimit-Policy", policy);
-    res.setHeader(
-      "RateLimit",
-      `limit=${limit}, remaining=${r.remainingPoints}, reset=${Math.ceil(r.msBeforeNext / 1000)}`,
-    );
-  };
   return (req: Request, res: Response, next) => {
-    limiter.consume(clientKey((behindProxy ? req.ip : req.socket.remoteAddress) ?? "")).then(
-      (r) => {
-        headers(res, r);
-        next();
-      },
-      (r: unknown) => {
-        if (!(r instanceof RateLimiterRes)) {
-          next(r);
-          return;
-        }
-        headers(res, r);
-        res.setHeader("Retry-After", String(Math.max(1, Math.ceil(r.msBeforeNext / 1000))));
-        next(
-          new AppError(
-            "RATE_LIMITED",
-            `too many requests; at most ${limit} per ${windowMs / 1000} s from one client`,
-          ),
-        );
-      },
+    const r = counter.take(clientKey((behindProxy ? req.ip : req.socket.remoteAddress) ?? ""), Date.now());
+    const resetS = Math.max(1, Math.ceil(r.resetMs / 1000));
+    res.setHeader("RateLimit-Policy", policy);
+    res.setHeader("RateLimit", `limit=${limit}, remaining=${r.remaining}, reset=${resetS}`);
+    if (r.ok) {
+      next();
+      return;
+    }
+    res.setHeader("Retry-After", String(resetS));
+    next(
+      new AppError(
+        "RATE_LIMITED",
+        `too many requests; at most ${limit} per ${windowMs / 1000} s from one client`,
+      ),
     );
   };
 }

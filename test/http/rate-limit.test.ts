@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientKey } from "../../src/http/rate-limit.js";
+import { clientKey, WindowCounter } from "../../src/http/rate-limit.js";
 
 describe("clientKey", () => {
   it("keeps IPv4 addresses, also written IPv4-mapped", () => {
@@ -27,5 +27,31 @@ describe("clientKey", () => {
   it("reads an embedded IPv4 tail as two groups", () => {
     expect(clientKey("64:ff9b::192.0.2.33")).toBe("64:ff9b:0:0::/56");
     expect(clientKey("1:2:3:4:5:6:192.0.2.33")).toBe("1:2:3:0::/56");
+  });
+});
+
+describe("WindowCounter", () => {
+  it("allows `limit` requests per window from a client's first, then refuses until it ends", () => {
+    const c = new WindowCounter(3, 60_000);
+    const at = (now: number) => c.take("a", now);
+    expect([at(1000), at(2000), at(3000)].map((t) => t.remaining)).toEqual([2, 1, 0]);
+    expect(at(30_000)).toEqual({ ok: false, remaining: 0, resetMs: 31_000 });
+    expect(at(60_999).ok).toBe(false);
+    expect(at(61_000)).toEqual({ ok: true, remaining: 2, resetMs: 60_000 }); // a new window
+  });
+
+  it("counts each client on its own", () => {
+    const c = new WindowCounter(1, 1000);
+    expect(c.take("a", 0).ok).toBe(true);
+    expect(c.take("a", 1).ok).toBe(false);
+    expect(c.take("b", 2).ok).toBe(true);
+  });
+
+  it("forgets the windows that ended, so memory follows the recent clients", () => {
+    const c = new WindowCounter(5, 1000);
+    for (let i = 0; i < 100; i++) c.take(`client-${i}`, i);
+    expect(c.size).toBe(100);
+    c.take("late", 5000);
+    expect(c.size).toBe(1);
   });
 });
