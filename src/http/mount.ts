@@ -27,9 +27,7 @@ export function mountOperations(
     chain.push(async (req, res) => {
       const params = op.params ? parseInput(op.params, req.params, "path", op.codes) : undefined;
       const query = op.query ? parseInput(op.query, req.query, "query", op.codes) : undefined;
-      const body = op.body
-        ? parseInput(op.body, await readBody(op, req, res, deps), "body", op.codes)
-        : undefined;
+      const body = op.body ? parseBody(op, op.body, await readBody(op, req, res, deps)) : undefined;
       await op.handle({
         params,
         query,
@@ -56,6 +54,11 @@ export function mountOperations(
       throw new AppError("METHOD_NOT_ALLOWED", `${req.method} is not supported here; use ${allow}`);
     });
   }
+}
+
+/** The body through the operation's quick check if it has one, else (or when that declines) its schema. */
+function parseBody(op: AnyOperation, schema: NonNullable<AnyOperation["body"]>, raw: unknown): unknown {
+  return op.quickBody?.(raw) ?? parseInput(schema, raw, "body", op.codes);
 }
 
 /**

@@ -86,6 +86,12 @@ export interface Operation<
   query?: Q;
   /** JSON body schema (also used to validate what an upload or file stands for). */
   body?: B;
+  /**
+   * The hot paths' quick check of a body (JSON, or what an upload stands
+   * for): the value `body` would give, or undefined to let `body` decide and
+   * word any error. Tests hold it to the schema.
+   */
+  quickBody?: (input: unknown) => z.output<B> | undefined;
   /** Accept multipart/form-data with a `file` part as well as JSON. */
   upload?: UploadSpec;
   /** The body is a file, not JSON: `body` then validates its bytes (schemas.ts `fileBytes`). */

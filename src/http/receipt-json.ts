@@ -1,4 +1,4 @@
-import { fromUtf8, toBase64, toHex } from "../core/bytes.js";
+import { toBase64 } from "../core/bytes.js";
 import { tlogProofHeadJsonText } from "../crypto/tlog-proof.js";
 import type { Appended } from "../ledger/ledger.js";
 import { certificateUrlOf, type Receipt, tlogProofHead } from "../ledger/receipt.js";
@@ -58,8 +58,8 @@ function writeAppendedReceiptJson(out: AsciiSink, a: Appended): void {
   const proof = a.proofs.jsonText(a.index);
   const head = tlogProofHeadJsonText(toBase64(a.data), a.index, proof.lines);
   out.write(
-    `{"evidenceId":"${a.evidenceId}","index":${a.index},"txHash":"${toHex(a.leafHash)}",` +
-      `"blockHeight":${a.block.blockHeight},"recordedAt":${asciiJson(a.block.time)},"entry":${asciiJson(fromUtf8(a.data, "entry"))}` +
+    `{"evidenceId":"${a.evidenceId}","index":${a.index},"txHash":"${a.leafHex}",` +
+      `"blockHeight":${a.block.blockHeight},"recordedAt":${asciiJson(a.block.time)},"entry":${asciiJson(a.text)}` +
       `,"checkpoint":${note},"inclusionProof":[${proof.hex === "" ? "" : `"${proof.hex}"`}]` +
       `,"tlogProof":"${head}${note.slice(1, -1)}","certificateUrl":"${certificateUrlOf(a.evidenceId)}"}`,
   );

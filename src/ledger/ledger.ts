@@ -45,6 +45,9 @@ export interface Appended {
   evidenceId: string;
   entry: Entry;
   data: Uint8Array;
+  /** `data` as text (the canonical entry JSON) and `leafHash` in hex, as the block made them. */
+  text: string;
+  leafHex: string;
   /** The block that recorded the entry, with its signed checkpoint. */
   block: StoredCheckpoint;
   /** The inclusion proofs of that block's entries against its checkpoint, made in memory. */
@@ -366,6 +369,8 @@ export class Ledger {
           evidenceId: evidenceIdFromLeafHash(leafHash),
           entry,
           data,
+          text,
+          leafHex: prev,
           block: this.head,
           proofs,
         });

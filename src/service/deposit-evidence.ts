@@ -22,6 +22,34 @@ export const evidenceInput = z
 
 export type EvidenceInput = z.infer<typeof evidenceInput>;
 
+/**
+ * What `evidenceInput` makes of a well-formed body, without zod; undefined
+ * for anything else, which zod then decides and words the error for. On the
+ * deposit path zod cost about 3 µs a request under load (against 0.2 µs when
+ * measured alone: its generic code sees every schema of the service). Tests
+ * hold this to the schema on valid, edge and malformed bodies.
+ */
+export function quickEvidenceInput(x: unknown): EvidenceInput | undefined {
+  // A plain object, as JSON.parse makes (nothing inherited for zod to see and this not).
+  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype) return undefined;
+  const o = x as Record<string, unknown>;
+  const { sha256 } = o;
+  if (typeof sha256 !== "string" || !hex64.test(sha256)) return undefined;
+  const out: EvidenceInput = { sha256 };
+  for (const key of Object.keys(o)) {
+    const v = o[key];
+    if (key === "sha256") continue;
+    if (key === "size" && typeof v === "number" && Number.isSafeInteger(v) && v >= 0) out.size = v;
+    else if (key === "meta" && typeof v === "string" && hex64.test(v)) out.meta = v;
+    else if (key === "title" && typeof v === "string") {
+      const title = v.trim();
+      if (title.length < 1 || title.length > 200) return undefined;
+      out.title = title;
+    } else return undefined;
+  }
+  return out;
+}
+
 /** Validates untrusted input into an evidence body, with a precise message on failure. */
 export function parseEvidenceInput(input: unknown): EvidenceInput {
   const r = evidenceInput.safeParse(input);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   evidenceInput,
+  quickEvidenceInput,
   recordParsedEvidence,
   recordParsedEvidenceBatch,
 } from "../../service/deposit-evidence.js";
@@ -37,6 +38,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
         "`title` is public and permanent: no personal data. 503 with Retry-After when the append queue is full.",
       roles: ["mediator"],
       body: evidenceInput,
+      quickBody: quickEvidenceInput,
       upload: {
         fields: ["title", "meta"],
         toBody: (u) => ({ sha256: u.sha256, size: u.size, ...u.fields }),

@@ -30,6 +30,18 @@ const verifyResult = z.object({
     .meta({ description: "for a sealed agreement PDF: its case, registered document and signers" }),
 });
 
+const verifyBody = z.object({ sha256: hex64 }).strict();
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** What verifyBody makes of the usual `{"sha256"}`, without zod (see quickEvidenceInput); undefined otherwise. */
+export function quickVerifyBody(x: unknown): { sha256: string } | undefined {
+  // A plain object, as JSON.parse makes (nothing inherited for zod to see and this not).
+  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype) return undefined;
+  const { sha256 } = x as { sha256?: unknown };
+  if (typeof sha256 !== "string" || !HEX64.test(sha256) || Object.keys(x).length !== 1) return undefined;
+  return { sha256 };
+}
+
 /** Anyone holding a document may check it (DESIGN §5): "not found" is an answer, not an error. */
 export function verifyOperations(deps: AppDeps): AnyOperation[] {
   const { verdictCacheBytes, verdictMaxAgeMs } = deps.options;
@@ -54,7 +66,8 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
         'JSON `{"sha256"}`, or a multipart `file` part hashed here on the fly and never stored. ' +
         "Always 200 for a well-formed request: `valid:false` with reasons when it is not recorded. " +
         `Matches are proved against the newest signed checkpoint${behind}.`,
-      body: z.object({ sha256: hex64 }).strict(),
+      body: verifyBody,
+      quickBody: quickVerifyBody,
       upload: {
         fields: [],
         toBody: (u) => ({ sha256: u.sha256 }),
