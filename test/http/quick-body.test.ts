@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { quickBatchBody } from "../../src/http/routes/evidence.js";
 import { quickVerifyBody } from "../../src/http/routes/verify.js";
 import { hex64 } from "../../src/http/schemas.js";
 import { evidenceInput, quickEvidenceInput } from "../../src/service/deposit-evidence.js";
@@ -90,6 +91,23 @@ describe("quick body checks", () => {
   it("give what the verify schema gives, or decline", () => {
     const schema = z.object({ sha256: hex64 }).strict();
     expect(heldToSchema(quickVerifyBody, schema, [...bodies, ...randomBodies(2000)])).toBeGreaterThan(100);
+  });
+
+  it("give what the batch schema gives, or decline", () => {
+    const schema = z.object({ items: z.array(evidenceInput).min(1).max(3) }).strict();
+    const quick = quickBatchBody(3);
+    const some = [...bodies, ...randomBodies(300)];
+    const batches: unknown[] = [
+      { items: [] },
+      { items: [{ sha256: D }, { sha256: D, title: " t " }] },
+      { items: [{ sha256: D }, { sha256: D }, { sha256: D }, { sha256: D }] },
+      { items: [{ sha256: D }], more: 1 },
+      { items: { 0: { sha256: D }, length: 1 } },
+      [{ sha256: D }],
+      ...some.map((x) => ({ items: [x] })),
+      ...some.map((x, i) => ({ items: [{ sha256: D }, x, some[(i * 7) % some.length]] })),
+    ];
+    expect(heldToSchema(quick, schema, batches)).toBeGreaterThan(50);
   });
 
   it("answer for the usual well-formed bodies, so the hot paths skip the schema", () => {
