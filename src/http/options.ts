@@ -53,6 +53,7 @@ const envSchema = z.object({
   NOTARIUM_MAX_DOCUMENT_BYTES: z.coerce.number().int().positive().optional(),
   NOTARIUM_CORS_ORIGINS: z.string().optional(),
   NOTARIUM_TRUST_PROXY: z.string().optional(),
+  NOTARIUM_VERDICT_MAX_AGE_MS: z.coerce.number().int().nonnegative().max(86_400_000).optional(),
 });
 
 /**
@@ -60,7 +61,9 @@ const envSchema = z.object({
  * NOTARIUM_RATE_LIMIT (public requests per minute per client, 0 = off),
  * NOTARIUM_MAX_DOCUMENT_BYTES (largest agreement PDF, default 50 MiB),
  * NOTARIUM_CORS_ORIGINS (comma-separated origins), NOTARIUM_TRUST_PROXY
- * (`true`, a hop count, or an express trust-proxy list).
+ * (`true`, a hop count, or an express trust-proxy list),
+ * NOTARIUM_VERDICT_MAX_AGE_MS (how long a verify answer from memory may lag the
+ * newest checkpoint; 0 = never).
  */
 export function parseHttpOptions(
   env: Record<string, string | undefined>,
@@ -106,5 +109,8 @@ export function parseHttpOptions(
     ...(limit === undefined ? {} : { rateLimit: limit === 0 ? false : { windowMs: 60_000, limit } }),
     ...(origins.length ? { corsOrigins: origins } : {}),
     ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(e.NOTARIUM_VERDICT_MAX_AGE_MS === undefined
+      ? {}
+      : { verdictMaxAgeMs: e.NOTARIUM_VERDICT_MAX_AGE_MS }),
   });
 }
