@@ -69,7 +69,7 @@ export function parseHttpOptions(
   env: Record<string, string | undefined>,
   base: Partial<HttpOptions> = {},
 ): HttpOptions {
-  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
   const r = envSchema.safeParse(clean);
   if (!r.success) {
     const i = r.error.issues[0];

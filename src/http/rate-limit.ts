@@ -19,18 +19,30 @@ export interface Take {
  */
 export class WindowCounter {
   readonly #windows = new Map<string, { count: number; resetAt: number }>();
-  #sweepAt = 0;
+  #sweepAt = Number.NEGATIVE_INFINITY;
 
+  /**
+   * `maxClients` bounds the memory a flood of addresses (or of forged
+   * forwarding headers behind a proxy) can take: past it, the oldest window is
+   * forgotten, and that client starts afresh.
+   */
   constructor(
     readonly limit: number,
     readonly windowMs: number,
+    readonly maxClients = 100_000,
   ) {}
 
+  /** `now` in ms from any fixed start (monotonic, so a clock step neither extends nor resets windows). */
   take(key: string, now: number): Take {
     if (now >= this.#sweepAt) this.#sweep(now);
     let w = this.#windows.get(key);
     if (w === undefined || now >= w.resetAt) {
       w = { count: 0, resetAt: now + this.windowMs };
+      this.#windows.delete(key);
+      if (this.#windows.size >= this.maxClients) {
+        const oldest = this.#windows.keys().next().value;
+        if (oldest !== undefined) this.#windows.delete(oldest);
+      }
       this.#windows.set(key, w);
     }
     const resetMs = w.resetAt - now;
@@ -72,7 +84,10 @@ export function publicRateLimit(options: HttpOptions): RequestHandler | undefine
   // socket's peer, read directly (req.ip parses forwarding headers on every call).
   const behindProxy = options.trustProxy !== false;
   return (req: Request, res: Response, next) => {
-    const r = counter.take(clientKey((behindProxy ? req.ip : req.socket.remoteAddress) ?? ""), Date.now());
+    const r = counter.take(
+      clientKey((behindProxy ? req.ip : req.socket.remoteAddress) ?? ""),
+      performance.now(),
+    );
     const resetS = Math.max(1, Math.ceil(r.resetMs / 1000));
     res.setHeader("RateLimit-Policy", policy);
     res.setHeader("RateLimit", `limit=${limit}, remaining=${r.remaining}, reset=${resetS}`);

@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,5 +112,70 @@ describe("tokens and roles", () => {
     expect(logs).not.toContain("secret title");
     expect(logs).not.toContain(hex(0x5ec12e7));
     expect(logs.toLowerCase()).not.toContain("authorization");
+  });
+});
+
+describe("tokens with the service's re-check window (a known token is decided at once)", () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService({ options: { tokenRecheckMs: 60_000 } });
+    // The first use of a token reads the token file; later ones take the synchronous path.
+    await call(s.url, "POST", "/api/v1/evidence", { token: s.tokens.admin, json: { sha256: hex(0x51) } });
+  });
+  afterAll(() => s.close());
+
+  it("gives each role what the matrix says", async () => {
+    const got = [];
+    for (const [token, path, json] of [
+      [s.tokens.mediator, "/api/v1/evidence", { sha256: hex(0x52) }],
+      [s.tokens.court, "/api/v1/evidence", { sha256: hex(0x53) }],
+      [s.tokens.court, "/api/v1/evidence/batch", { items: [{ sha256: hex(0x54) }] }],
+      [s.tokens.admin, "/api/v1/evidence/batch", { items: [{ sha256: hex(0x55) }] }],
+      [`ntr_${"B".repeat(43)}`, "/api/v1/evidence", { sha256: hex(0x56) }],
+    ] as const) {
+      const r = await call(s.url, "POST", path, { token, json });
+      got.push([r.status, codeOf(r) ?? "ok"]);
+    }
+    expect(got).toEqual([
+      [201, "ok"],
+      [403, "FORBIDDEN"],
+      [403, "FORBIDDEN"],
+      [201, "ok"],
+      [401, "UNAUTHENTICATED"],
+    ]);
+  });
+
+  it("answers requests pipelined on one connection, and a body that comes after its headers", async () => {
+    const { port } = new URL(s.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    await once(socket, "connect");
+    let received = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (d: string) => {
+      received += d;
+    });
+    const post = (path: string, body: string, token?: string) =>
+      `POST ${path} HTTP/1.1\r\nHost: x\r\n${token ? `Authorization: Bearer ${token}\r\n` : ""}` +
+      `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const deposit = JSON.stringify({ sha256: hex(0x57) });
+    const verify = JSON.stringify({ sha256: hex(0x57) });
+    socket.write(post("/api/v1/evidence", deposit, s.tokens.mediator) + post("/api/v1/verify", verify));
+    const late = post("/api/v1/evidence", JSON.stringify({ sha256: hex(0x58) }), s.tokens.mediator);
+    const split = late.indexOf("\r\n\r\n") + 4;
+    const statuses = async (n: number) => {
+      for (let i = 0; i < 400 && (received.match(/HTTP\/1\.1 \d{3} /g) ?? []).length < n; i++)
+        await new Promise((r) => setTimeout(r, 5));
+      return (received.match(/HTTP\/1\.1 \d{3} /g) ?? []).map((l) => l.slice(9, 12));
+    };
+    // Node handles pipelined requests at once and answers them in order: the verify may have
+    // been made before the deposit's block, but the next question sees the deposit.
+    expect(await statuses(2)).toEqual(["201", "200"]);
+    const after = await call(s.url, "POST", "/api/v1/verify", { json: { sha256: hex(0x57) } });
+    expect(after.json.valid).toBe(true);
+    socket.write(late.slice(0, split));
+    await new Promise((r) => setTimeout(r, 30));
+    socket.write(late.slice(split));
+    expect(await statuses(3)).toEqual(["201", "200", "201"]);
+    socket.destroy();
   });
 });

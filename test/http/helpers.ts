@@ -85,7 +85,11 @@ export async function startTestService(
   const service = await startHttpService(
     {
       ledger,
-      tokens: new TokenAuthenticator(tokenFile, { clock: systemClock, recheckMs: 0 }),
+      // Tests re-read the token file on every request unless they ask for the service's window.
+      tokens: new TokenAuthenticator(tokenFile, {
+        clock: systemClock,
+        recheckMs: opts.options?.tokenRecheckMs ?? 0,
+      }),
       logger,
       clock: systemClock,
       randomBytes: secureRandomBytes,

@@ -54,4 +54,13 @@ describe("WindowCounter", () => {
     c.take("late", 5000);
     expect(c.size).toBe(1);
   });
+
+  it("keeps at most maxClients windows, forgetting the oldest first", () => {
+    const c = new WindowCounter(1, 60_000, 3);
+    for (const key of ["a", "b", "c"]) expect(c.take(key, 0).ok).toBe(true);
+    expect(c.take("d", 1).ok).toBe(true); // "a" is forgotten to make room
+    expect(c.size).toBe(3);
+    expect(c.take("b", 2).ok).toBe(false); // still counted
+    expect(c.take("a", 3).ok).toBe(true); // starts afresh
+  });
 });

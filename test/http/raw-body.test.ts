@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import type { Request, Response } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readRawBody } from "../../src/http/raw-body.js";
@@ -24,10 +24,16 @@ describe("readRawBody", () => {
     await once(server, "listening");
     port = (server.address() as { port: number }).port;
   });
-  afterAll(() => server.close());
+  const sockets: Socket[] = [];
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+    await once(server, "close");
+  });
 
   const send = async (parts: { text: string; waitMs?: number }[], end: "close" | "keep") => {
     const socket = connect(port, "127.0.0.1");
+    sockets.push(socket);
     await once(socket, "connect");
     for (const p of parts) {
       socket.write(p.text);

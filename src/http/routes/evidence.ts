@@ -22,6 +22,11 @@ const idParams = z.object({
     .meta({ examples: ["NTR-7D2K1M9QX4TB3W8E"] }),
 });
 
+/** The JSON body of a batch deposit: 1 to maxBatch evidence bodies. */
+export function batchBodySchema(maxBatch: number) {
+  return z.object({ items: z.array(evidenceInput).min(1).max(maxBatch) }).strict();
+}
+
 /**
  * What the batch schema (`{"items":[…]}`, 1 to maxBatch evidence bodies)
  * makes of a well-formed batch, without zod (see quickEvidenceInput); undefined
@@ -48,7 +53,7 @@ export function quickBatchBody(maxBatch: number): (x: unknown) => { items: Evide
 export function evidenceOperations(deps: AppDeps): AnyOperation[] {
   const { ledger, metrics } = deps;
   const { maxBatch } = deps.options;
-  const batchBody = z.object({ items: z.array(evidenceInput).min(1).max(maxBatch) }).strict();
+  const batchBody = batchBodySchema(maxBatch);
   const quickBatch = quickBatchBody(maxBatch);
   // Label lookups once, not per deposit.
   const deposited = metrics.deposits.labels({ kind: "json" });

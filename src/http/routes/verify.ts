@@ -30,7 +30,8 @@ const verifyResult = z.object({
     .meta({ description: "for a sealed agreement PDF: its case, registered document and signers" }),
 });
 
-const verifyBody = z.object({ sha256: hex64 }).strict();
+/** The JSON body of a verify by digest. */
+export const verifyBody = z.object({ sha256: hex64 }).strict();
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /** What verifyBody makes of the usual `{"sha256"}`, without zod (see quickEvidenceInput); undefined otherwise. */
@@ -48,12 +49,13 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
   const cache = new VerdictCache<StoredCheckpoint>({
     maxBytes: verdictCacheBytes,
     maxAgeMs: verdictMaxAgeMs,
-    now: () => deps.clock.now().getTime(),
+    now: () => performance.now(), // an age: monotonic, whatever the wall clock does
     recordedAfter: (size) => deps.ledger.digestsRecordedAfter(size),
   });
   const behind =
     verdictMaxAgeMs > 0
-      ? `, or against one at most ${verdictMaxAgeMs / 1000} s older when no newer entry records the digest`
+      ? `; the same question may get an answer made up to ${verdictMaxAgeMs / 1000} s earlier, proved against ` +
+        "the checkpoint it carries, unless a newer entry records the digest"
       : "";
   return [
     defineOperation({
