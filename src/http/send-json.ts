@@ -26,6 +26,13 @@ export function sendAsciiJson(res: Response, body: string | readonly Buffer[], s
     res.end(body, "latin1");
     return;
   }
+  sendJsonBytes(res, body, status);
+}
+
+/** Writes JSON already encoded as UTF-8, in pieces, with their total length. */
+export function sendJsonBytes(res: Response, body: readonly Uint8Array[], status = 200): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
   let length = 0;
   for (const b of body) length += b.length;
   res.setHeader("Content-Length", length);

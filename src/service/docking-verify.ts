@@ -48,6 +48,23 @@ export interface DockingAnswer {
   signature: string;
 }
 
+export type DockingInput = z.infer<typeof dockingInput>;
+
+/** A docking answer with the bytes it was signed over. */
+export interface SignedDockingAnswer {
+  answer: DockingAnswer;
+  /**
+   * The answer as JSON, UTF-8, in two pieces: the RFC 8785 JSON of the answer
+   * without `signature` (the signed bytes) less its closing brace, then the
+   * signature and the brace. RFC 8785 orders keys by code units, and
+   * "signature" sorts after "answeredAt" and "results": the whole is the
+   * canonical JSON of the signed answer, made and encoded once.
+   */
+  json: [Uint8Array, Uint8Array];
+}
+
+type DockingDeps = { clock: Clock; checkpointFor?: (index: number) => StoredCheckpoint };
+
 /**
  * Batch check for a court system (DESIGN §5): each item by digest or
  * evidence ID, answered with the receipt fields and a .tlog-proof, and the
@@ -57,7 +74,7 @@ export interface DockingAnswer {
 export async function dockingVerify(
   ledger: Ledger,
   input: unknown,
-  deps: { clock: Clock; checkpointFor?: (index: number) => StoredCheckpoint },
+  deps: DockingDeps,
 ): Promise<DockingAnswer> {
   const r = dockingInput.safeParse(input);
   if (!r.success) {
@@ -68,6 +85,15 @@ export async function dockingVerify(
       `${i?.path.join(".") || "body"}: ${i?.message}${tooMany ? ` (at most ${MAX_DOCKING_ITEMS} items per call)` : ""}`,
     );
   }
+  return (await dockingVerifyParsed(ledger, r.data, deps)).answer;
+}
+
+/** dockingVerify for input already parsed with `dockingInput` (the HTTP route), with the answer's JSON. */
+export async function dockingVerifyParsed(
+  ledger: Ledger,
+  input: DockingInput,
+  deps: DockingDeps,
+): Promise<SignedDockingAnswer> {
   const one = async (item: { sha256: string } | { evidenceId: string }): Promise<DockingResult> => {
     const asked = "sha256" in item ? { sha256: item.sha256 } : { evidenceId: item.evidenceId };
     try {
@@ -100,9 +126,14 @@ export async function dockingVerify(
     }
   };
   const results: DockingResult[] = [];
-  const items = r.data.items;
+  const items = input.items;
   for (let i = 0; i < items.length; i += 64)
     results.push(...(await Promise.all(items.slice(i, i + 64).map(one))));
   const unsigned = { results, answeredAt: deps.clock.now().toISOString() };
-  return { ...unsigned, signature: ledger.key.signBytes(utf8(canonicalJson(unsigned))) };
+  const signed = utf8(canonicalJson(unsigned));
+  const signature = ledger.key.signBytes(signed);
+  return {
+    answer: { ...unsigned, signature },
+    json: [signed.subarray(0, signed.length - 1), utf8(`,"signature":"${signature}"}`)],
+  };
 }

@@ -1,7 +1,10 @@
+import { createPublicKey, verify } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canonicalJson } from "../../src/core/canonical-json.js";
+import { parseVerifierKey } from "../../src/crypto/note-keys.js";
 import { nodeKeyPair } from "../helpers/cases.js";
 import { runCliAsync } from "../helpers/run-cli.js";
 import { invite, openCase, postSignature, sha256Hex, signed } from "./case-helpers.js";
@@ -152,6 +155,19 @@ describe("sealing over HTTP", () => {
     expect(dock.status).toBe(200);
     expect(dock.json.results.map((r: { valid: boolean }) => r.valid)).toEqual([true, true]);
     expect(dock.json.signature).toMatch(/^[0-9a-f]{128}$/);
+    // The body as sent is the RFC 8785 JSON of the whole answer, and its signature is over the
+    // same JSON without the signature: a court can keep the bytes and re-check them.
+    expect(dock.text).toBe(canonicalJson(dock.json));
+    const { signature, ...unsigned } = dock.json;
+    const pub = createPublicKey({
+      key: Buffer.concat([
+        Buffer.from("302a300506032b6570032100", "hex"),
+        Buffer.from(parseVerifierKey(s.key.verifierKey).publicKey),
+      ]),
+      format: "der",
+      type: "spki",
+    });
+    expect(verify(null, Buffer.from(canonicalJson(unsigned)), pub, Buffer.from(signature, "hex"))).toBe(true);
     expect(
       (
         await call(s.url, "POST", "/api/v1/docking/verify", {

@@ -2,12 +2,12 @@ import { z } from "zod";
 import type { CaseServices } from "../../service/cases/context.js";
 import type { PdfTools } from "../../service/cases/pdf-tools.js";
 import { sealAgreement } from "../../service/cases/seal-agreement.js";
-import { dockingInput, dockingVerify } from "../../service/docking-verify.js";
+import { dockingInput, dockingVerifyParsed } from "../../service/docking-verify.js";
 import { evidenceCertificate } from "../../service/evidence-certificate.js";
 import type { Witnessing } from "../../service/witnessing.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
-import { sendJson } from "../send-json.js";
+import { sendJsonBytes } from "../send-json.js";
 import { caseIdParam } from "./case-schemas.js";
 
 export interface SealingDeps {
@@ -77,15 +77,13 @@ export function sealingOperations(
         },
       },
       async handle({ body, res }) {
-        sendJson(
-          res,
-          await dockingVerify(deps.ledger, body, {
-            clock: deps.clock,
-            ...(s.witnessing
-              ? { checkpointFor: (i: number) => (s.witnessing as Witnessing).checkpointFor(i) }
-              : {}),
-          }),
-        );
+        const { json } = await dockingVerifyParsed(deps.ledger, body, {
+          clock: deps.clock,
+          ...(s.witnessing
+            ? { checkpointFor: (i: number) => (s.witnessing as Witnessing).checkpointFor(i) }
+            : {}),
+        });
+        sendJsonBytes(res, json); // the signed bytes themselves, not a second serialization
       },
     }),
   ];
