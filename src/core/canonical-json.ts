@@ -15,6 +15,11 @@ export function canonicalJson(value: unknown): string {
   return out;
 }
 
+/** An object as JSON.parse makes them: nothing inherited (no class instance, no null prototype). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+}
+
 function assertJsonValue(v: unknown, path: string): void {
   if (v === null || typeof v === "string" || typeof v === "boolean") return;
   if (typeof v === "number") {
@@ -25,8 +30,8 @@ function assertJsonValue(v: unknown, path: string): void {
     for (const [i, x] of v.entries()) assertJsonValue(x, `${path}[${i}]`);
     return;
   }
-  if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) assertJsonValue(x, `${path}.${k}`);
+  if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) assertJsonValue(x, `${path}.${k}`);
     return;
   }
   throw new ValidationError("INVALID_ARGUMENT", `${path}: not a JSON value (${typeof v})`);

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isHexDigest } from "../core/bytes.js";
+import { isPlainObject } from "../core/canonical-json.js";
 import { ValidationError } from "../core/errors.js";
 import type { JsonObject } from "../ledger/entry.js";
 import type { Appended, Ledger } from "../ledger/ledger.js";
@@ -31,16 +33,15 @@ export type EvidenceInput = z.infer<typeof evidenceInput>;
  */
 export function quickEvidenceInput(x: unknown): EvidenceInput | undefined {
   // A plain object, as JSON.parse makes (nothing inherited for zod to see and this not).
-  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype) return undefined;
-  const o = x as Record<string, unknown>;
-  const { sha256 } = o;
-  if (typeof sha256 !== "string" || !hex64.test(sha256)) return undefined;
+  if (!isPlainObject(x)) return undefined;
+  const { sha256 } = x;
+  if (!isHexDigest(sha256)) return undefined;
   const out: EvidenceInput = { sha256 };
-  for (const key of Object.keys(o)) {
-    const v = o[key];
+  for (const key of Object.keys(x)) {
+    const v = x[key];
     if (key === "sha256") continue;
     if (key === "size" && typeof v === "number" && Number.isSafeInteger(v) && v >= 0) out.size = v;
-    else if (key === "meta" && typeof v === "string" && hex64.test(v)) out.meta = v;
+    else if (key === "meta" && isHexDigest(v)) out.meta = v;
     else if (key === "title" && typeof v === "string") {
       const title = v.trim();
       if (title.length < 1 || title.length > 200) return undefined;

@@ -148,8 +148,7 @@ export class TokenAuthenticator {
   async authenticate(token: string | undefined): Promise<Principal> {
     if (token === undefined || !TOKEN_FORMAT.test(token)) throw unauthenticated();
     const hash = hashToken(token);
-    const now = this.options.clock.now().getTime();
-    if (now - this.checkedAt >= (this.options.recheckMs ?? 1000)) await this.refresh();
+    if (this.stale()) await this.refresh();
     let known = this.byHash.get(hash);
     if (known === undefined) {
       await this.refresh();
@@ -166,11 +165,15 @@ export class TokenAuthenticator {
    * Saves the request path a promise: every deposit comes with a token.
    */
   known(token: string): Principal | undefined {
-    if (this.options.clock.now().getTime() - this.checkedAt >= (this.options.recheckMs ?? 1000))
-      return undefined;
+    if (this.stale()) return undefined;
     if (!TOKEN_FORMAT.test(token)) return undefined;
     const known = this.byHash.get(hashToken(token));
     return known === undefined || known.record.revoked ? undefined : known.principal;
+  }
+
+  /** Time to look at the store again (it was last checked `recheckMs` ago or more). */
+  private stale(): boolean {
+    return this.options.clock.now().getTime() - this.checkedAt >= (this.options.recheckMs ?? 1000);
   }
 
   /** Re-reads the store if it changed since the last read. */

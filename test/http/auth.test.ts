@@ -1,11 +1,9 @@
-import { once } from "node:events";
-import { connect } from "node:net";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secureRandomBytes, systemClock } from "../../src/core/clock.js";
 import { createToken, revokeToken } from "../../src/service/tokens.js";
-import { call, codeOf, hex, startTestService, type TestService } from "./helpers.js";
+import { call, codeOf, hex, rawConnection, startTestService, type TestService } from "./helpers.js";
 
 describe("tokens and roles", () => {
   let s: TestService;
@@ -146,14 +144,8 @@ describe("tokens with the service's re-check window (a known token is decided at
   });
 
   it("answers requests pipelined on one connection, and a body that comes after its headers", async () => {
-    const { port } = new URL(s.url);
-    const socket = connect(Number(port), "127.0.0.1");
-    await once(socket, "connect");
-    let received = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (d: string) => {
-      received += d;
-    });
+    const socket = await rawConnection(s.url);
+    const { statuses } = socket;
     const post = (path: string, body: string, token?: string) =>
       `POST ${path} HTTP/1.1\r\nHost: x\r\n${token ? `Authorization: Bearer ${token}\r\n` : ""}` +
       `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
@@ -162,11 +154,6 @@ describe("tokens with the service's re-check window (a known token is decided at
     socket.write(post("/api/v1/evidence", deposit, s.tokens.mediator) + post("/api/v1/verify", verify));
     const late = post("/api/v1/evidence", JSON.stringify({ sha256: hex(0x58) }), s.tokens.mediator);
     const split = late.indexOf("\r\n\r\n") + 4;
-    const statuses = async (n: number) => {
-      for (let i = 0; i < 400 && (received.match(/HTTP\/1\.1 \d{3} /g) ?? []).length < n; i++)
-        await new Promise((r) => setTimeout(r, 5));
-      return (received.match(/HTTP\/1\.1 \d{3} /g) ?? []).map((l) => l.slice(9, 12));
-    };
     // Node handles pipelined requests at once and answers them in order: the verify may have
     // been made before the deposit's block, but the next question sees the deposit.
     expect(await statuses(2)).toEqual(["201", "200"]);
@@ -176,6 +163,6 @@ describe("tokens with the service's re-check window (a known token is decided at
     await new Promise((r) => setTimeout(r, 30));
     socket.write(late.slice(split));
     expect(await statuses(3)).toEqual(["201", "200", "201"]);
-    socket.destroy();
+    socket.close();
   });
 });

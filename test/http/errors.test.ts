@@ -1,8 +1,6 @@
-import { once } from "node:events";
-import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, codeOf, hex, startTestService, type TestService } from "./helpers.js";
+import { call, codeOf, hex, rawConnection, startTestService, type TestService } from "./helpers.js";
 
 describe("HTTP error handling", () => {
   let s: TestService;
@@ -29,20 +27,8 @@ describe("HTTP error handling", () => {
   });
 
   it("reads a JSON body that comes with its headers, after them or in pieces, on one kept-alive connection", async () => {
-    const { port } = new URL(s.url);
-    const socket = connect(Number(port), "127.0.0.1");
-    await once(socket, "connect");
-    let received = "";
-    socket.setEncoding("latin1");
-    socket.on("data", (d: string) => {
-      received += d;
-    });
-    // A status line follows the previous answer's body directly (JSON ends without a newline).
-    const lines = () => received.match(/HTTP\/1\.1 \d{3} /g) ?? [];
-    const statuses = async (n: number) => {
-      while (lines().length < n) await new Promise((r) => setTimeout(r, 5));
-      return lines().map((l) => l.slice(9, 12));
-    };
+    const socket = await rawConnection(s.url);
+    const { statuses } = socket;
     const request = (i: number) => {
       const body = JSON.stringify({ sha256: hex(9000 + i) });
       const head = `POST /api/v1/evidence HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${s.tokens.mediator}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
@@ -61,7 +47,7 @@ describe("HTTP error handling", () => {
     const c = request(3);
     socket.write(c.head + c.body);
     expect(await statuses(3)).toEqual(["201", "201", "201"]);
-    socket.destroy();
+    socket.close();
   });
 
   it("answers other content types with 415", async () => {

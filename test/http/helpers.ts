@@ -1,5 +1,7 @@
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -208,6 +210,31 @@ export function rawRequest(
     };
     write().catch(() => undefined);
   });
+}
+
+/**
+ * A raw kept-alive connection to a service, for requests written byte by byte
+ * (pipelined, or a body sent after its headers): `statuses(n)` waits for the
+ * first n answers and gives their status codes.
+ */
+export async function rawConnection(url: string) {
+  const socket = connect(Number(new URL(url).port), "127.0.0.1");
+  await once(socket, "connect");
+  let received = "";
+  socket.setEncoding("latin1");
+  socket.on("data", (d: string) => {
+    received += d;
+  });
+  // A status line follows the previous answer's body directly (JSON ends without a newline).
+  const lines = () => received.match(/HTTP\/1\.1 \d{3} /g) ?? [];
+  return {
+    write: (text: string) => socket.write(text),
+    async statuses(n: number): Promise<string[]> {
+      while (lines().length < n) await new Promise((r) => setTimeout(r, 5));
+      return lines().map((l) => l.slice(9, 12));
+    },
+    close: () => socket.destroy(),
+  };
 }
 
 /** A multipart/form-data body in pieces: text fields, then `file` (when given) split into chunks. */

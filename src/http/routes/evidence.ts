@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPlainObject } from "../../core/canonical-json.js";
 import {
   type EvidenceInput,
   evidenceInput,
@@ -34,9 +35,8 @@ export function batchBodySchema(maxBatch: number) {
  */
 export function quickBatchBody(maxBatch: number): (x: unknown) => { items: EvidenceInput[] } | undefined {
   return (x) => {
-    if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype)
-      return undefined;
-    const { items } = x as { items?: unknown };
+    if (!isPlainObject(x)) return undefined;
+    const { items } = x;
     if (!Array.isArray(items) || items.length < 1 || items.length > maxBatch || Object.keys(x).length !== 1)
       return undefined;
     const out: EvidenceInput[] = new Array(items.length);

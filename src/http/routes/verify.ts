@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { utf8 } from "../../core/bytes.js";
+import { isHexDigest, utf8 } from "../../core/bytes.js";
+import { isPlainObject } from "../../core/canonical-json.js";
 import { verifySealedAgreement } from "../../esign/sealed-agreement.js";
 import { parseEntry } from "../../ledger/entry.js";
 import type { StoredCheckpoint } from "../../ledger/ledger-store.js";
@@ -32,14 +33,13 @@ const verifyResult = z.object({
 
 /** The JSON body of a verify by digest. */
 export const verifyBody = z.object({ sha256: hex64 }).strict();
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** What verifyBody makes of the usual `{"sha256"}`, without zod (see quickEvidenceInput); undefined otherwise. */
 export function quickVerifyBody(x: unknown): { sha256: string } | undefined {
   // A plain object, as JSON.parse makes (nothing inherited for zod to see and this not).
-  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype) return undefined;
-  const { sha256 } = x as { sha256?: unknown };
-  if (typeof sha256 !== "string" || !HEX64.test(sha256) || Object.keys(x).length !== 1) return undefined;
+  if (!isPlainObject(x)) return undefined;
+  const { sha256 } = x;
+  if (!isHexDigest(sha256) || Object.keys(x).length !== 1) return undefined;
   return { sha256 };
 }
 
