@@ -1,7 +1,10 @@
 /**
  * Loads the seal's CJK font from the installed npm package
- * @embedpdf/fonts-sc (Noto Sans CJK SC cut to the GB 2312 repertoire, SIL
- * OFL 1.1, licence text in the package's LICENSE). Never a system font. Kept
+ * @embedpdf/fonts-sc (Noto Sans CJK SC as "Noto Sans Hans", SIL OFL 1.1,
+ * licence text in the package's LICENSE): about 30,800 characters, the CJK
+ * Unified Ideographs block and Extension A whole (far beyond GB 2312, which the
+ * package's description names), 211 ideographs of Extension B, Latin and
+ * punctuation. Never a system font. Kept
  * apart from the byte-in, byte-out PDF code, which never touches the disk.
  */
 import { readFileSync } from "node:fs";

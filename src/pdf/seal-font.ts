@@ -83,11 +83,20 @@ export class SealFont {
   /** The glyph-id string for a text show operator (Identity-H), e.g. "<0012003a>". */
   encode(text: string): string {
     const run = this.font.layout(text);
-    const missing = [...text].filter((ch, i) => ch.trim() !== "" && run.glyphs[i]?.id === 0);
     if (run.glyphs.some((g) => g.id === 0)) {
+      const missing = [
+        ...new Set(
+          [...text].filter(
+            (ch) => ch.trim() !== "" && !this.font.hasGlyphForCodePoint(ch.codePointAt(0) as number),
+          ),
+        ),
+      ];
+      const named = missing.map(
+        (ch) => `${ch} (U+${(ch.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")})`,
+      );
       throw new ValidationError(
         "FONT_MISSING_GLYPH",
-        `the seal font has no glyph for ${JSON.stringify(missing.join("") || text)}; use characters of GB 2312 or another font`,
+        `the seal font (Noto Sans CJK SC) has no glyph for ${named.join(", ") || JSON.stringify(text)}, so the seal cannot show it; it covers the CJK Unified Ideographs and Extension A (about 27,500 ideographs), Latin and common punctuation, but few ideographs of Extension B and later`,
       );
     }
     for (const g of run.glyphs) this.glyphIds.add(g.id);

@@ -34,6 +34,19 @@ describe("sealPdf", () => {
     expect(twice.subarray(0, once.length)).toEqual(once);
   });
 
+  it("shows names beyond GB 2312: 喆 and 堃 (CJK Unified Ideographs) and 䶮 (Extension A)", async () => {
+    const signers = [
+      { name: "王喆", role: "applicant" },
+      { name: "李堃", role: "respondent" },
+      { name: "刘䶮", role: "mediator" },
+    ];
+    const sealed = await sealPdf(
+      corpusFile("pdf14-classic.pdf"),
+      sealOptions({ seal: { ...sealSpec, signers } }),
+    );
+    expect(sealed.length).toBeGreaterThan(corpusFile("pdf14-classic.pdf").length);
+  });
+
   it("refuses malformed seal descriptions and characters the font lacks", async () => {
     const input = corpusFile("pdf14-classic.pdf");
     expect(await code(sealPdf(input, sealOptions({ seal: { ...sealSpec, digest: "XYZ" } })))).toBe(
@@ -45,15 +58,15 @@ describe("sealPdf", () => {
     expect(await code(sealPdf(input, sealOptions({ seal: { ...sealSpec, centreName: "" } })))).toBe(
       "INVALID_ARGUMENT",
     );
-    // U+20BB7 𠮷 is outside GB 2312: refused rather than drawn as a box.
-    expect(
-      await code(
-        sealPdf(
-          input,
-          sealOptions({ seal: { ...sealSpec, signers: [{ name: "𠮷野", role: "applicant" }] } }),
-        ),
-      ),
-    ).toBe("FONT_MISSING_GLYPH");
+    // U+20BB7 𠮷 (CJK Extension B) is not in the font: refused, naming it, rather than drawn as a box.
+    const refused = await sealPdf(
+      input,
+      sealOptions({ seal: { ...sealSpec, signers: [{ name: "𠮷野", role: "applicant" }] } }),
+    ).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe("FONT_MISSING_GLYPH");
+    expect((refused as AppError).message).toContain("𠮷 (U+20BB7)");
+    expect((refused as AppError).message).not.toContain("野");
     expect(await code(sealPdf(input, { ...sealOptions(), proofJson: "{}" as unknown as Uint8Array }))).toBe(
       "INVALID_ARGUMENT",
     );
