@@ -3,6 +3,7 @@ import { drawEvidenceCertificate } from "../pdf/evidence-certificate.js";
 import { loadSealFont } from "../pdf/font-file.js";
 import { inspectPdf } from "../pdf/inspect-pdf.js";
 import type { PdfSigner } from "../pdf/pdf-signer.js";
+import { sealFontLacks } from "../pdf/seal-font.js";
 import { sealPdf } from "../pdf/seal-pdf.js";
 import { verifySealedPdf } from "../pdf/verify-sealed-pdf.js";
 import type { PdfTools, SealRequest } from "../service/cases/pdf-tools.js";
@@ -11,6 +12,7 @@ import type { PdfTools, SealRequest } from "../service/cases/pdf-tools.js";
 export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; clock: Clock }): PdfTools {
   return {
     certificatePem: o.certificatePem,
+    missingGlyphs: (text) => sealFontLacks(loadSealFont(), text),
     async check(bytes) {
       await inspectPdf(bytes);
     },

@@ -10,6 +10,7 @@
 import * as fontkit from "fontkit";
 import { CustomFontSubsetEmbedder, type PDFContext, type PDFRef } from "pdf-lib";
 import { toHex } from "../core/bytes.js";
+import { nameCharacters } from "../core/characters.js";
 import { ValidationError } from "../core/errors.js";
 import { sha256 } from "../crypto/sha256.js";
 
@@ -17,6 +18,24 @@ type FkFont = fontkit.Font;
 type Handlers = { data?: (b: Uint8Array) => void; end?: () => void; error?: (e: unknown) => void };
 
 const parsed = new WeakMap<Uint8Array, FkFont>();
+
+/** The distinct characters of `text`, other than white space, that `font` has no glyph for. */
+function lacking(font: FkFont, text: string): string[] {
+  return [
+    ...new Set(
+      [...text].filter((ch) => ch.trim() !== "" && !font.hasGlyphForCodePoint(ch.codePointAt(0) as number)),
+    ),
+  ];
+}
+
+/**
+ * The characters of `text` the seal cannot show with the font `fontBytes`
+ * (none when it can): for refusing a party's name when a case is opened, not
+ * only when its agreement is sealed, after every party has signed.
+ */
+export function sealFontLacks(fontBytes: Uint8Array, text: string): string[] {
+  return lacking(parseFont(fontBytes), text);
+}
 
 function parseFont(data: Uint8Array): FkFont {
   const hit = parsed.get(data);
@@ -84,19 +103,10 @@ export class SealFont {
   encode(text: string): string {
     const run = this.font.layout(text);
     if (run.glyphs.some((g) => g.id === 0)) {
-      const missing = [
-        ...new Set(
-          [...text].filter(
-            (ch) => ch.trim() !== "" && !this.font.hasGlyphForCodePoint(ch.codePointAt(0) as number),
-          ),
-        ),
-      ];
-      const named = missing.map(
-        (ch) => `${ch} (U+${(ch.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, "0")})`,
-      );
+      const missing = lacking(this.font, text);
       throw new ValidationError(
         "FONT_MISSING_GLYPH",
-        `the seal font (Noto Sans CJK SC) has no glyph for ${named.join(", ") || JSON.stringify(text)}, so the seal cannot show it; it covers the CJK Unified Ideographs and Extension A (about 27,500 ideographs), Latin and common punctuation, but few ideographs of Extension B and later`,
+        `the seal font (Noto Sans CJK SC) has no glyph for ${nameCharacters(missing) || JSON.stringify(text)}, so the seal cannot show it; it covers the CJK Unified Ideographs and Extension A (about 27,500 ideographs), Latin and common punctuation, but few ideographs of Extension B and later`,
       );
     }
     for (const g of run.glyphs) this.glyphIds.add(g.id);

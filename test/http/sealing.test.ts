@@ -48,6 +48,28 @@ describe("sealing over HTTP", () => {
     };
   }
 
+  it("refuses, when the case is opened, a party name the seal could not show", async () => {
+    const open = (name: string) =>
+      call(s.url, "POST", "/api/v1/cases", {
+        token: s.tokens.mediator,
+        json: {
+          caseNumber: "(2026)沪调字第7号",
+          title: "货款纠纷",
+          parties: [
+            { id: "alice", role: "applicant", name: "王喆" },
+            { id: "bob", role: "respondent", name },
+          ],
+        },
+      });
+    const refused = await open("𠮷野");
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.code).toBe("FONT_MISSING_GLYPH");
+    expect(refused.json.error.message).toMatch(/^parties\.1\.name: .*𠮷 \(U\+20BB7\)/);
+    expect(refused.json.error.message).not.toContain("野");
+    // Beyond GB 2312 but in the font (Extension A): opened.
+    expect((await open("刘䶮")).status).toBe(201);
+  });
+
   it("seals a signed agreement, returns the same file again, and the CLI verifies it against the server", async () => {
     const { c, sign } = await signedCase();
     await sign("alice");

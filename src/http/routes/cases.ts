@@ -62,7 +62,9 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
         201: { description: "opened; `webhookSecret` appears here only", json: createdCaseSchema },
       },
       async handle({ body, principal, res }) {
-        const created = await createCase(cases, body, principal?.name ?? "unknown");
+        const created = await createCase(cases, body, principal?.name ?? "unknown", {
+          missingGlyphs: deps.sealing?.pdf.missingGlyphs,
+        });
         res.setHeader("Location", `/api/v1/cases/${created.id}`);
         sendJson(res, created, 201);
       },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { toBase64, toHex } from "../../core/bytes.js";
+import { nameCharacters } from "../../core/characters.js";
 import { ValidationError } from "../../core/errors.js";
 import { type CaseRecord, publicCase } from "../../esign/case.js";
 import type { CaseServices } from "./context.js";
@@ -41,9 +42,28 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new ValidationError("INVALID_ARGUMENT", `${i?.path.join(".") || "body"}: ${i?.message ?? "invalid"}`);
 }
 
-/** Opens a case. The webhook secret (if any) is returned once, here, and never again. */
-export async function createCase(ctx: CaseServices, input: unknown, mediator: string) {
+/**
+ * Opens a case. The webhook secret (if any) is returned once, here, and never
+ * again. With `missingGlyphs` (the seal's font, when this service seals), a
+ * party name the seal could not show is refused now rather than at sealing,
+ * once every party has signed.
+ */
+export async function createCase(
+  ctx: CaseServices,
+  input: unknown,
+  mediator: string,
+  check: { missingGlyphs?: (text: string) => string[] } = {},
+) {
   const o = parseInput(createCaseInput, input);
+  o.parties.forEach((p, i) => {
+    const missing = check.missingGlyphs?.(p.name) ?? [];
+    if (missing.length > 0) {
+      throw new ValidationError(
+        "FONT_MISSING_GLYPH",
+        `parties.${i}.name: the seal's font has no glyph for ${nameCharacters(missing)}, so the sealed agreement could not show this name; write it with characters of the CJK Unified Ideographs or Extension A, Latin letters or common punctuation`,
+      );
+    }
+  });
   const ids = new Set<string>();
   for (const p of o.parties) {
     if (ids.has(p.id)) throw new ValidationError("DUPLICATE_PARTY", `party id ${p.id} appears twice`);

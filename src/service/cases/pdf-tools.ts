@@ -12,6 +12,8 @@ export interface SealRequest {
 }
 
 export interface PdfTools {
+  /** The characters of `text` the seal's font cannot draw (none when the seal can show it). */
+  missingGlyphs(text: string): string[];
   /** Refuses empty, non-PDF, encrypted, corrupt or too complex files with a ValidationError code. */
   check(bytes: Uint8Array): Promise<void>;
   /** Stamps, embeds the proof and signs, as incremental updates: the input stays a prefix. */
