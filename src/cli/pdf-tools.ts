@@ -8,11 +8,16 @@ import { sealPdf } from "../pdf/seal-pdf.js";
 import { verifySealedPdf } from "../pdf/verify-sealed-pdf.js";
 import type { PdfTools, SealRequest } from "../service/cases/pdf-tools.js";
 
+/** The characters of a text the seal's font cannot draw. */
+export function sealTextCheck(): (text: string) => string[] {
+  return (text) => sealFontLacks(loadSealFont(), text);
+}
+
 /** The service's PDF port (service/cases/pdf-tools.ts) over src/pdf: composed here so neither depends on the other. */
 export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; clock: Clock }): PdfTools {
   return {
     certificatePem: o.certificatePem,
-    missingGlyphs: (text) => sealFontLacks(loadSealFont(), text),
+    missingGlyphs: sealTextCheck(),
     async check(bytes) {
       await inspectPdf(bytes);
     },
