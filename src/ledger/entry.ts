@@ -64,7 +64,21 @@ export function entryText(entry: Entry, bodyJson: string): string {
   ) {
     throw new ValidationError("INVALID_ENTRY", "entry index, prev or time is malformed");
   }
-  return `{"body":${bodyJson},"index":${entry.index},"prev":"${entry.prev}","time":"${entry.time}","type":"${entry.type}","v":1}`;
+  return formatEntryText(entry.index, entry.prev, entry.time, entry.type, bodyJson);
+}
+
+/**
+ * entryText without its checks, for the ledger's block loop, which checks the
+ * block's time once and makes every index and prev itself.
+ */
+export function formatEntryText(
+  index: number,
+  prev: string,
+  time: string,
+  type: EntryType,
+  bodyJson: string,
+): string {
+  return `{"body":${bodyJson},"index":${index},"prev":"${prev}","time":"${time}","type":"${type}","v":1}`;
 }
 
 /** Throws LEAF_TOO_LARGE for a leaf of `n` bytes over the limit. */

@@ -10,12 +10,15 @@ import { BlockProofs } from "./block-proofs.js";
 import { DigestJournal } from "./digest-journal.js";
 import {
   checkLeafSize,
+  ENTRY_TYPES,
   type Entry,
   type EntryType,
   entryDigest,
   entryRef,
   entryText,
+  formatEntryText,
   GENESIS_PREV,
+  isEntryType,
   type JsonObject,
   utf8Length,
 } from "./entry.js";
@@ -292,33 +295,33 @@ export class Ledger {
     const time = new Date(Math.max(this.clock.now().getTime(), this.lastTime));
     const iso = time.toISOString();
     // Pass 1: canonicalise and size-check every group before touching the tree, so
-    // a refused group leaves no trace. prev has a fixed length, so sizes are exact.
-    const groups: { p: Pending; texts: string[]; lengths: number[] }[] = [];
+    // a refused group leaves no trace. Everything but the body is ASCII of a length
+    // known in advance (prev is always 64 hex digits), so sizes are exact.
+    const fixed =
+      entryText({ v: 1, index: 0, prev: GENESIS_PREV, time: iso, type: ENTRY_TYPES[0], body: {} }, "")
+        .length -
+      1 -
+      ENTRY_TYPES[0].length; // checks the block's time once
+    const groups: { p: Pending; bodies: string[]; lengths: number[]; digests: (string | undefined)[] }[] = [];
     let index = this.range.size;
     let total = 0;
     for (const p of batch) {
       try {
-        const texts: string[] = [];
+        const bodies: string[] = [];
         const lengths: number[] = [];
+        const digests: (string | undefined)[] = [];
         for (const it of p.items) {
-          const text = entryText(
-            {
-              v: 1,
-              index: index + texts.length,
-              prev: GENESIS_PREV,
-              time: iso,
-              type: it.type,
-              body: it.body,
-            },
-            canonicalJson(it.body),
-          );
-          const n = utf8Length(text);
+          if (!isEntryType(it.type))
+            throw new ValidationError("INVALID_ENTRY", `unknown entry type ${String(it.type)}`);
+          const bodyJson = canonicalJson(it.body);
+          const n = fixed + String(index + bodies.length).length + it.type.length + utf8Length(bodyJson);
           checkLeafSize(n);
-          texts.push(text);
+          bodies.push(bodyJson);
           lengths.push(n);
+          digests.push(entryDigest(it));
         }
-        groups.push({ p, texts, lengths });
-        index += texts.length;
+        groups.push({ p, bodies, lengths, digests });
+        index += bodies.length;
         for (const n of lengths) total += n;
       } catch (e) {
         p.reject(e);
@@ -341,22 +344,18 @@ export class Ledger {
     const onNode = (level: number, index: number, hash: Uint8Array) => nodes.push({ level, index, hash });
     // Lazy: it reads `nodes` once the block is complete, and only if a receipt is asked for.
     const proofs = new BlockProofs(start, nodes, border);
-    const accepted: { p: Pending; done: Appended[] }[] = [];
-    for (const { p, texts, lengths } of groups) {
+    const accepted: { p: Pending; done: Appended[]; digests: (string | undefined)[] }[] = [];
+    for (const g of groups) {
       const done: Appended[] = [];
-      p.items.forEach((it, i) => {
+      g.p.items.forEach((it, i) => {
         const entry: Entry = { v: 1, index: range.size, prev, time: iso, type: it.type, body: it.body };
-        // Swap the placeholder prev for the real one (same length). It sits at a fixed
-        // distance from the end, after the body, so the body cannot be mistaken for it.
-        const t = texts[i] as string;
-        const at = t.length - `","time":"${iso}","type":"${it.type}","v":1}`.length - prev.length;
-        const text = `${t.slice(0, at)}${prev}${t.slice(at + prev.length)}`;
-        const data = slab.subarray(off, off + (lengths[i] as number));
+        const text = formatEntryText(entry.index, prev, iso, it.type, g.bodies[i] as string);
+        const data = slab.subarray(off, off + (g.lengths[i] as number));
         encoder.encodeInto(text, data);
         off += data.length;
         const leafHash = hashLeaf(data);
         entries.push({ index: entry.index, data });
-        const digest = entryDigest(entry);
+        const digest = g.digests[i];
         if (digest) digests.push({ sha256: fromHex(digest), index: entry.index });
         const ref = entryRef(entry);
         if (ref) refs.push({ ref, index: entry.index });
@@ -375,7 +374,7 @@ export class Ledger {
           proofs,
         });
       });
-      accepted.push({ p, done });
+      accepted.push({ p: g.p, done, digests: g.digests });
     }
     const checkpoint: StoredCheckpoint = {
       blockHeight: this.head.blockHeight + 1,
@@ -396,13 +395,13 @@ export class Ledger {
     for (const r of refs) this.refs.added(r.ref, r.index);
     const blockDigests: string[] = [];
     for (const a of accepted) {
-      for (const d of a.done) {
-        const digest = entryDigest(d.entry);
+      a.done.forEach((d, i) => {
+        const digest = a.digests[i];
         if (digest) {
           this.digestIndex.added(digest, d.index);
           blockDigests.push(digest);
         }
-      }
+      });
     }
     this.recorded.add(checkpoint.size, blockDigests);
     this.range = range;

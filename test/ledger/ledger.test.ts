@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { fromHex, toHex } from "../../src/core/bytes.js";
+import { fromHex, fromUtf8, toHex, utf8 } from "../../src/core/bytes.js";
+import { canonicalJson } from "../../src/core/canonical-json.js";
 import { openCheckpoint } from "../../src/crypto/checkpoint.js";
 import { createVerifier } from "../../src/crypto/note-keys.js";
-import { GENESIS_PREV, parseEntry } from "../../src/ledger/entry.js";
+import { formatEntryText, GENESIS_PREV, MAX_LEAF_BYTES, parseEntry } from "../../src/ledger/entry.js";
 import { Ledger } from "../../src/ledger/ledger.js";
 import { hashLeaf } from "../../src/merkle/hash.js";
 import { verifyConsistency, verifyInclusion } from "../../src/merkle/verify.js";
@@ -112,6 +113,33 @@ describe("Ledger", () => {
       ]),
     ).rejects.toMatchObject({ code: "LEAF_TOO_LARGE" });
     expect(ledger.size).toBe(2);
+  });
+
+  it("sizes leaves exactly: 65,535 bytes with a multi-byte body and a two-digit index are recorded, one more is refused", async () => {
+    const { ledger } = await openTestLedger();
+    for (let i = 0; i < 10; i++) await ledger.append("evidence.deposited", { sha256: digest(i) });
+    const sizeOf = (index: number, title: string) =>
+      utf8(
+        formatEntryText(
+          index,
+          GENESIS_PREV,
+          "2026-01-01T00:00:00.000Z",
+          "evidence.deposited",
+          canonicalJson({ sha256: digest(99), title }),
+        ),
+      ).length;
+    const stem = "调解😀".repeat(5000); // 3 + 3 + 4 bytes of UTF-8 each
+    const title = stem + "x".repeat(MAX_LEAF_BYTES - sizeOf(10, stem));
+    expect(sizeOf(10, title)).toBe(MAX_LEAF_BYTES);
+    const a = await ledger.append("evidence.deposited", { sha256: digest(99), title });
+    expect(a.index).toBe(10);
+    expect(a.data.length).toBe(MAX_LEAF_BYTES);
+    expect(fromUtf8(a.data)).toBe(a.text);
+    expect(parseEntry(a.data).body.title).toBe(title);
+    await expect(
+      ledger.append("evidence.deposited", { sha256: digest(98), title: `${title}x` }),
+    ).rejects.toMatchObject({ code: "LEAF_TOO_LARGE" });
+    expect(ledger.size).toBe(11);
   });
 
   it("answers OVERLOADED when the queue is full, and CLOSED after close", async () => {
