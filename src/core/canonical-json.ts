@@ -1,18 +1,56 @@
-import canonicalizeImpl from "canonicalize";
 import { ValidationError } from "./errors.js";
-
-const canonicalize = canonicalizeImpl as unknown as (v: unknown) => string | undefined;
 
 /**
  * RFC 8785 (JCS) canonical JSON. Only plain JSON values are accepted: numbers
  * must be finite, and `undefined`, functions and symbols are refused rather
  * than silently dropped.
+ *
+ * One walk both checks and writes, as the `canonicalize` package writes: keys
+ * sorted by UTF-16 code units, strings and numbers as JSON.stringify gives them
+ * (ECMAScript's serialisation, which RFC 8785 adopts). A ledger entry's body is
+ * made canonical on every append; checking first and then serialising with the
+ * package walked each value twice and named every key's path on the way. A
+ * value that is refused is walked again, slowly, to say where.
  */
 export function canonicalJson(value: unknown): string {
-  assertJsonValue(value, "$");
-  const out = canonicalize(value);
-  if (out === undefined) throw new ValidationError("INVALID_ARGUMENT", "value is not representable as JSON");
-  return out;
+  try {
+    return write(value);
+  } catch (e) {
+    if (e !== NOT_JSON) throw e;
+    assertJsonValue(value, "$");
+    throw new ValidationError("INVALID_ARGUMENT", "value is not representable as JSON");
+  }
+}
+
+const NOT_JSON = Symbol("not JSON");
+
+function write(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw NOT_JSON;
+    return JSON.stringify(v);
+  }
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (Array.isArray(v)) {
+    let out = "[";
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) out += ",";
+      out += write(v[i]);
+    }
+    return `${out}]`;
+  }
+  if (isPlainObject(v)) {
+    const keys = Object.keys(v).sort();
+    let out = "{";
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      if (i > 0) out += ",";
+      out += `${JSON.stringify(k)}:${write(v[k])}`;
+    }
+    return `${out}}`;
+  }
+  throw NOT_JSON;
 }
 
 /** An object as JSON.parse makes them: nothing inherited (no class instance, no null prototype). */

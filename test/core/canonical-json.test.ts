@@ -1,0 +1,60 @@
+import canonicalize from "canonicalize";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../../src/core/canonical-json.js";
+import { AppError } from "../../src/core/errors.js";
+
+const reference = canonicalize as unknown as (v: unknown) => string;
+
+function refusal(v: unknown): string {
+  try {
+    canonicalJson(v);
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    expect((e as AppError).code).toBe("INVALID_ARGUMENT");
+    return (e as AppError).message;
+  }
+  throw new Error("not refused");
+}
+
+describe("canonicalJson (RFC 8785)", () => {
+  it("writes the RFC's own example (§3.2.2): numbers, escapes and literals", () => {
+    const input = JSON.parse(
+      '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],' +
+        '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
+    );
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+  });
+
+  it("sorts keys by UTF-16 code units (§3.2.3), integer-like keys included", () => {
+    const input = { "€": 1, "\r": 2, דּ: 3, "1": 4, "😀": 5, "\u0080": 6, ö: 7, "10": 8, "9": 9 };
+    expect(canonicalJson(input)).toBe('{"\\r":2,"1":4,"10":8,"9":9,"\u0080":6,"ö":7,"€":1,"😀":5,"דּ":3}');
+  });
+
+  it("agrees with the canonicalize package on random values (ASCII, any code points, graphemes)", () => {
+    for (const stringUnit of [undefined, "binary", "grapheme"] as const) {
+      fc.assert(
+        fc.property(fc.jsonValue(stringUnit ? { stringUnit } : {}), (v) => {
+          expect(canonicalJson(v)).toBe(reference(v));
+        }),
+        { numRuns: 1000, seed: 8785 },
+      );
+    }
+  });
+
+  it("refuses what is not JSON, saying where", () => {
+    expect(refusal({ a: [1, Number.NaN] })).toContain("$.a[1]: number must be finite");
+    expect(refusal({ a: { b: Number.POSITIVE_INFINITY } })).toContain("$.a.b");
+    expect(refusal({ a: undefined })).toContain("$.a: not a JSON value (undefined)");
+    expect(refusal([() => 1])).toContain("$[0]: not a JSON value (function)");
+    expect(refusal({ d: new Date(0) })).toContain("$.d: not a JSON value (object)");
+    expect(refusal(new Map())).toContain("$: not a JSON value (object)");
+    expect(refusal({ toJSON: () => "x" })).toContain("$.toJSON");
+    // biome-ignore lint/suspicious/noSparseArray: a hole is not a JSON value
+    expect(refusal([1, , 3])).toContain("$[1]");
+    expect(refusal(Object.create(null))).toContain("not a JSON value");
+  });
+});
