@@ -297,11 +297,13 @@ export class Ledger {
     // Pass 1: canonicalise and size-check every group before touching the tree, so
     // a refused group leaves no trace. Everything but the body is ASCII of a length
     // known in advance (prev is always 64 hex digits), so sizes are exact.
+    // The template's length without the index's digits, the type and the body
+    // (entryText checks the block's time here, once).
+    const probe = ENTRY_TYPES[0];
     const fixed =
-      entryText({ v: 1, index: 0, prev: GENESIS_PREV, time: iso, type: ENTRY_TYPES[0], body: {} }, "")
-        .length -
-      1 -
-      ENTRY_TYPES[0].length; // checks the block's time once
+      entryText({ v: 1, index: 0, prev: GENESIS_PREV, time: iso, type: probe, body: {} }, "").length -
+      "0".length -
+      probe.length;
     const groups: { p: Pending; bodies: string[]; lengths: number[]; digests: (string | undefined)[] }[] = [];
     let index = this.range.size;
     let total = 0;
