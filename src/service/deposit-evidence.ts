@@ -8,17 +8,17 @@ import type { Receipt } from "../ledger/receipt.js";
 import { receiptForAppended } from "./receipts.js";
 
 const hex64 = /^[0-9a-f]{64}$/;
+const SHA256_MESSAGE = "sha256 must be 64 lowercase hex characters (a SHA-256 digest)";
+const META_MESSAGE =
+  "meta must be a salted SHA-256 commitment to the metadata (64 lowercase hex characters), not the metadata itself";
 
 /** evidence.deposited body (DESIGN §3): the digest is always named `sha256`. */
 export const evidenceInput = z
   .object({
-    sha256: z.string().regex(hex64, "sha256 must be 64 lowercase hex characters (a SHA-256 digest)"),
+    sha256: z.string({ error: SHA256_MESSAGE }).regex(hex64, SHA256_MESSAGE),
     size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
     title: z.string().trim().min(1).max(200).optional(),
-    meta: z
-      .string()
-      .regex(hex64, "meta must be a salted SHA-256 commitment, 64 lowercase hex characters")
-      .optional(),
+    meta: z.string({ error: META_MESSAGE }).regex(hex64, META_MESSAGE).optional(),
   })
   .strict();
 

@@ -54,6 +54,14 @@ describe("deposits and the evidence view", () => {
     expect(s.ledger.size).toBe(before);
   });
 
+  it("says what meta is when it is given the metadata itself", async () => {
+    for (const meta of [{ author: "张三" }, "not-a-commitment"]) {
+      const r = await deposit({ sha256: hex(1), meta });
+      expect([r.status, codeOf(r)]).toEqual([400, "INVALID_ARGUMENT"]);
+      expect(r.json.error.message).toContain("meta must be a salted SHA-256 commitment to the metadata");
+    }
+  });
+
   it("shows a deposit by evidence ID, proved against the newest checkpoint", async () => {
     const d = await deposit({ sha256: hex(0xdef) });
     await deposit({ sha256: hex(0xdf0) });
