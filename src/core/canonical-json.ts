@@ -32,7 +32,7 @@ function write(v: unknown): string {
   }
   if (v === null) return "null";
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (Array.isArray(v)) {
+  if (isPlainArray(v)) {
     let out = "[";
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out += ",";
@@ -53,6 +53,11 @@ function write(v: unknown): string {
   throw NOT_JSON;
 }
 
+/** An array as JSON.parse makes them: no subclass, no toJSON of its own (which JSON.stringify would call). */
+function isPlainArray(v: unknown): v is unknown[] {
+  return Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype && !Object.hasOwn(v, "toJSON");
+}
+
 /** An object as JSON.parse makes them: nothing inherited (no class instance, no null prototype). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
@@ -64,7 +69,7 @@ function assertJsonValue(v: unknown, path: string): void {
     if (!Number.isFinite(v)) throw new ValidationError("INVALID_ARGUMENT", `${path}: number must be finite`);
     return;
   }
-  if (Array.isArray(v)) {
+  if (isPlainArray(v)) {
     for (const [i, x] of v.entries()) assertJsonValue(x, `${path}[${i}]`);
     return;
   }

@@ -300,10 +300,17 @@ export class Ledger {
     // The template's length without the index's digits, the type and the body
     // (entryText checks the block's time here, once).
     const probe = ENTRY_TYPES[0];
-    const fixed =
-      entryText({ v: 1, index: 0, prev: GENESIS_PREV, time: iso, type: probe, body: {} }, "").length -
-      "0".length -
-      probe.length;
+    let fixed: number;
+    try {
+      fixed =
+        entryText({ v: 1, index: 0, prev: GENESIS_PREV, time: iso, type: probe, body: {} }, "").length -
+        "0".length -
+        probe.length;
+    } catch (e) {
+      // A clock beyond what ISO 8601 can say (year 10000): nothing of this block can be recorded.
+      for (const p of batch) p.reject(e);
+      return;
+    }
     const groups: { p: Pending; bodies: string[]; lengths: number[]; digests: (string | undefined)[] }[] = [];
     let index = this.range.size;
     let total = 0;

@@ -56,5 +56,8 @@ describe("canonicalJson (RFC 8785)", () => {
     // biome-ignore lint/suspicious/noSparseArray: a hole is not a JSON value
     expect(refusal([1, , 3])).toContain("$[1]");
     expect(refusal(Object.create(null))).toContain("not a JSON value");
+    expect(refusal({ a: Object.assign([1, 2], { toJSON: () => "x" }) })).toContain("$.a: not a JSON value");
+    class List extends Array {}
+    expect(refusal(List.from([1]))).toContain("$: not a JSON value");
   });
 });

@@ -142,6 +142,36 @@ describe("Ledger", () => {
     expect(ledger.size).toBe(11);
   });
 
+  it("sizes every leaf of a group whose indices cross from one digit to two", async () => {
+    const { ledger } = await openTestLedger();
+    for (let i = 0; i < 8; i++) await ledger.append("evidence.deposited", { sha256: digest(i) });
+    const group = await ledger.appendAll(
+      [8, 9, 10, 11].map((i) => ({
+        type: "evidence.deposited" as const,
+        body: { sha256: digest(i), title: `调解${i}` },
+      })),
+    );
+    expect(group.map((a) => a.index)).toEqual([8, 9, 10, 11]);
+    for (const a of group) {
+      expect(fromUtf8(a.data)).toBe(a.text);
+      expect(parseEntry(a.data).index).toBe(a.index);
+    }
+  });
+
+  it("refuses a block whose time ISO 8601 cannot write (year 10000), settling every caller", async () => {
+    const { ledger, clock } = await openTestLedger();
+    await ledger.append("evidence.deposited", { sha256: digest(1) });
+    clock.advance(Date.UTC(10000, 0, 1) - clock.now().getTime());
+    const late = await Promise.allSettled([
+      ledger.append("evidence.deposited", { sha256: digest(2) }),
+      ledger.appendAll([{ type: "evidence.deposited", body: { sha256: digest(3) } }]),
+    ]);
+    expect(late.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect((late[0] as PromiseRejectedResult).reason).toMatchObject({ code: "INVALID_ENTRY" });
+    expect(ledger.size).toBe(1);
+    expect(ledger.queueDepth).toBe(0);
+  });
+
   it("answers OVERLOADED when the queue is full, and CLOSED after close", async () => {
     const { ledger } = await openTestLedger({ maxQueue: 3, maxBatch: 2 });
     const ps = Array.from({ length: 6 }, (_, i) =>
