@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import type { Logger } from "pino";
-import { nameCharacters } from "../core/characters.js";
 import type { Clock, RandomBytes } from "../core/clock.js";
 import { ValidationError } from "../core/errors.js";
 import { parsePolicy, type TlogPolicy } from "../crypto/tlog-policy.js";
@@ -19,19 +18,16 @@ export const DEFAULT_CENTRE_NAME = "示例人民调解委员会";
  * lazily: pdf-lib and the CJK font are only needed by `serve`.
  */
 export async function openSealing(config: Config, deps: { clock: Clock; randomBytes: RandomBytes }) {
-  const [{ loadOrCreatePdfCertificate }, { createPdfTools, sealTextCheck }] = await Promise.all([
-    import("../pdf/certificate-files.js"),
-    import("./pdf-tools.js"),
-  ]);
+  const [{ loadOrCreatePdfCertificate }, { createPdfTools, sealTextRefusal }, { SEAL_LIMITS }] =
+    await Promise.all([
+      import("../pdf/certificate-files.js"),
+      import("./pdf-tools.js"),
+      import("../pdf/seal-spec.js"),
+    ]);
   const centreName = config.centreName ?? DEFAULT_CENTRE_NAME;
   // Checked at start-up: a name the seal cannot show would otherwise fail every seal.
-  const missing = sealTextCheck()(centreName);
-  if (missing.length > 0) {
-    throw new ValidationError(
-      "CONFIG_INVALID",
-      `NOTARIUM_CENTRE_NAME: the seal's font has no glyph for ${nameCharacters(missing)}, so no seal could show the centre's name`,
-    );
-  }
+  const refusal = sealTextRefusal(centreName, SEAL_LIMITS.centreName);
+  if (refusal) throw new ValidationError("CONFIG_INVALID", `NOTARIUM_CENTRE_NAME: ${refusal.message}`);
   const cert = await loadOrCreatePdfCertificate(config.keysDir, {
     commonName: centreName,
     clock: deps.clock,

@@ -1,3 +1,4 @@
+import { nameCharacters } from "../core/characters.js";
 import type { Clock } from "../core/clock.js";
 import { drawEvidenceCertificate } from "../pdf/evidence-certificate.js";
 import { loadSealFont } from "../pdf/font-file.js";
@@ -5,19 +6,56 @@ import { inspectPdf } from "../pdf/inspect-pdf.js";
 import type { PdfSigner } from "../pdf/pdf-signer.js";
 import { sealFontLacks } from "../pdf/seal-font.js";
 import { sealPdf } from "../pdf/seal-pdf.js";
+import { roleLabel, SEAL_LIMITS, sealTextProblem } from "../pdf/seal-spec.js";
 import { verifySealedPdf } from "../pdf/verify-sealed-pdf.js";
-import type { PdfTools, SealRequest } from "../service/cases/pdf-tools.js";
+import type { PdfTools, SealPartiesProblem, SealRequest } from "../service/cases/pdf-tools.js";
 
-/** The characters of a text the seal's font cannot draw. */
-export function sealTextCheck(): (text: string) => string[] {
-  return (text) => sealFontLacks(loadSealFont(), text);
+/**
+ * Why the seal could not print `text` in a field of at most `max` characters
+ * (sealTextProblem, then the font's glyphs), worded for whoever gave the text;
+ * undefined when it can.
+ */
+export function sealTextRefusal(
+  text: string,
+  max: number,
+): { code: "INVALID_ARGUMENT" | "FONT_MISSING_GLYPH"; message: string } | undefined {
+  const problem = sealTextProblem(text, max);
+  if (problem === "empty") return { code: "INVALID_ARGUMENT", message: "is empty" };
+  if (problem === "too long")
+    return { code: "INVALID_ARGUMENT", message: `is longer than the ${max} characters the seal shows` };
+  if (problem === "control characters")
+    return { code: "INVALID_ARGUMENT", message: "contains control characters, which the seal cannot show" };
+  const missing = sealFontLacks(loadSealFont(), text.trim()); // the seal prints it trimmed
+  if (missing.length > 0)
+    return {
+      code: "FONT_MISSING_GLYPH",
+      message: `the seal's font has no glyph for ${nameCharacters(missing)}, so the seal could not show it; it covers the CJK Unified Ideographs and Extension A, Latin letters and common punctuation`,
+    };
+  return undefined;
+}
+
+/** sealPartiesProblem of the PDF port: what keeps a case's parties off its seal. */
+export function sealPartiesProblem(
+  parties: readonly { name: string; role: string }[],
+): SealPartiesProblem | undefined {
+  if (parties.length > SEAL_LIMITS.signers)
+    return { code: "INVALID_ARGUMENT", message: `the seal lists at most ${SEAL_LIMITS.signers} parties` };
+  for (const [index, p] of parties.entries()) {
+    const name = sealTextRefusal(p.name, SEAL_LIMITS.name);
+    if (name) return { ...name, index, field: "name" };
+    // The seal prints a known role in Chinese and any other as it is.
+    const role =
+      sealTextRefusal(p.role, SEAL_LIMITS.role) ?? sealTextRefusal(roleLabel(p.role), SEAL_LIMITS.role);
+    if (role) return { ...role, index, field: "role" };
+  }
+  return undefined;
 }
 
 /** The service's PDF port (service/cases/pdf-tools.ts) over src/pdf: composed here so neither depends on the other. */
 export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; clock: Clock }): PdfTools {
   return {
     certificatePem: o.certificatePem,
-    missingGlyphs: sealTextCheck(),
+    sealPartiesProblem,
     async check(bytes) {
       await inspectPdf(bytes);
     },

@@ -19,13 +19,24 @@ type Handlers = { data?: (b: Uint8Array) => void; end?: () => void; error?: (e: 
 
 const parsed = new WeakMap<Uint8Array, FkFont>();
 
-/** The distinct characters of `text`, other than white space, that `font` has no glyph for. */
+/** Variation selectors (U+FE00-FE0F, U+E0100-E01EF): shaping folds them into the character before. */
+const isVariationSelector = (cp: number) =>
+  (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef);
+
+/**
+ * The distinct characters of `text` that `font` has no glyph for, white space
+ * and invisible characters included (the seal draws every one). Variation
+ * selectors are not counted: shaping folds them into the character before,
+ * which is drawn as it is. (fontkit shares one .notdef glyph object across
+ * runs, so a shaped run cannot say which character it stood for.)
+ */
 function lacking(font: FkFont, text: string): string[] {
-  return [
-    ...new Set(
-      [...text].filter((ch) => ch.trim() !== "" && !font.hasGlyphForCodePoint(ch.codePointAt(0) as number)),
-    ),
-  ];
+  const out = new Set<string>();
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) as number;
+    if (!isVariationSelector(cp) && !font.hasGlyphForCodePoint(cp)) out.add(ch);
+  }
+  return [...out];
 }
 
 /**

@@ -46,27 +46,42 @@ export function roleLabel(role: string): string {
 
 const bad = (msg: string) => new ValidationError("INVALID_ARGUMENT", `seal: ${msg}`);
 
-function text(v: unknown, label: string, max: number): string {
-  if (typeof v !== "string" || v.trim() === "") throw bad(`${label} must be a non-empty string`);
-  if ([...v].length > max) throw bad(`${label} is longer than ${max} characters`);
+/** How much the seal shows: parties listed, and characters of a name, a role and the centre's name. */
+export const SEAL_LIMITS = { signers: 20, name: 32, role: 16, centreName: 24 } as const;
+
+/** Why the seal could not print `v` in a field of at most `max` characters, or undefined. */
+export function sealTextProblem(
+  v: unknown,
+  max: number,
+): "empty" | "too long" | "control characters" | undefined {
+  if (typeof v !== "string" || v.trim() === "") return "empty";
+  if ([...v].length > max) return "too long";
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(v)) throw bad(`${label} contains control characters`);
-  return v.trim();
+  if (/[\u0000-\u001f\u007f]/.test(v)) return "control characters";
+  return undefined;
+}
+
+function text(v: unknown, label: string, max: number): string {
+  const problem = sealTextProblem(v, max);
+  if (problem === "empty") throw bad(`${label} must be a non-empty string`);
+  if (problem === "too long") throw bad(`${label} is longer than ${max} characters`);
+  if (problem === "control characters") throw bad(`${label} contains control characters`);
+  return (v as string).trim();
 }
 
 export function resolveSealSpec(spec: SealSpec, now: Date): ResolvedSealSpec {
   if (!spec || typeof spec !== "object") throw bad("expected a seal description");
-  const centreName = text(spec.centreName, "centreName", 24);
+  const centreName = text(spec.centreName, "centreName", SEAL_LIMITS.centreName);
   const label = spec.label === undefined ? "调解协议 电子签章" : text(spec.label, "label", 16);
   const evidenceId = text(spec.evidenceId, "evidenceId", 48);
   if (!/^[\x21-\x7e]+$/.test(evidenceId)) throw bad("evidenceId must be printable ASCII without spaces");
   if (typeof spec.digest !== "string" || !/^[0-9a-f]{64}$/.test(spec.digest))
     throw bad("digest must be 64 lowercase hex digits");
-  if (!Array.isArray(spec.signers) || spec.signers.length > 20)
-    throw bad("signers must be an array of at most 20");
+  if (!Array.isArray(spec.signers) || spec.signers.length > SEAL_LIMITS.signers)
+    throw bad(`signers must be an array of at most ${SEAL_LIMITS.signers}`);
   const signers = spec.signers.map((s, i) => ({
-    name: text(s?.name, `signers[${i}].name`, 32),
-    role: text(s?.role, `signers[${i}].role`, 16),
+    name: text(s?.name, `signers[${i}].name`, SEAL_LIMITS.name),
+    role: text(s?.role, `signers[${i}].role`, SEAL_LIMITS.role),
   }));
   const verifyUrl = text(spec.verifyUrl, "verifyUrl", 512);
   if (!/^https?:\/\/[\x21-\x7e]+$/.test(verifyUrl))

@@ -30,6 +30,10 @@ describe("openSealing", () => {
     expect((await openSealing(config(), deps)).centreName).toBe("示例人民调解委员会");
     const s = await openSealing(config("喆堃调解中心"), deps);
     expect(s.centreName).toBe("喆堃调解中心");
-    expect(s.pdf.missingGlyphs("喆堃𠮷")).toEqual(["𠮷"]);
+    expect(s.pdf.sealPartiesProblem([{ name: "喆堃𠮷", role: "applicant" }])).toMatchObject({
+      code: "FONT_MISSING_GLYPH",
+      index: 0,
+      field: "name",
+    });
   });
 });

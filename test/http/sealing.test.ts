@@ -66,8 +66,23 @@ describe("sealing over HTTP", () => {
     expect(refused.json.error.code).toBe("FONT_MISSING_GLYPH");
     expect(refused.json.error.message).toMatch(/^parties\.1\.name: .*𠮷 \(U\+20BB7\)/);
     expect(refused.json.error.message).not.toContain("野");
+    const long = await open("张".repeat(33));
+    expect([long.status, long.json.error.code]).toEqual([400, "INVALID_ARGUMENT"]);
+    expect(long.json.error.message).toBe("parties.1.name: is longer than the 32 characters the seal shows");
     // Beyond GB 2312 but in the font (Extension A): opened.
     expect((await open("刘䶮")).status).toBe(201);
+    const crowd = await call(s.url, "POST", "/api/v1/cases", {
+      token: s.tokens.mediator,
+      json: {
+        caseNumber: "(2026)沪调字第8号",
+        title: "群体纠纷",
+        parties: Array.from({ length: 21 }, (_, i) => ({ id: `p${i}`, role: "applicant", name: `王${i}` })),
+      },
+    });
+    expect([crowd.status, crowd.json.error.message]).toEqual([
+      400,
+      "parties: the seal lists at most 20 parties",
+    ]);
   });
 
   it("seals a signed agreement, returns the same file again, and the CLI verifies it against the server", async () => {

@@ -63,7 +63,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       },
       async handle({ body, principal, res }) {
         const created = await createCase(cases, body, principal?.name ?? "unknown", {
-          missingGlyphs: deps.sealing?.pdf.missingGlyphs,
+          sealPartiesProblem: deps.sealing?.pdf.sealPartiesProblem,
         });
         res.setHeader("Location", `/api/v1/cases/${created.id}`);
         sendJson(res, created, 201);

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { toBase64, toHex } from "../../core/bytes.js";
-import { nameCharacters } from "../../core/characters.js";
 import { ValidationError } from "../../core/errors.js";
 import { type CaseRecord, publicCase } from "../../esign/case.js";
 import type { CaseServices } from "./context.js";
+import type { PdfTools } from "./pdf-tools.js";
 
 const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
 
@@ -44,26 +44,22 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
 
 /**
  * Opens a case. The webhook secret (if any) is returned once, here, and never
- * again. With `missingGlyphs` (the seal's font, when this service seals), a
- * party name the seal could not show is refused now rather than at sealing,
- * once every party has signed.
+ * again. With `sealPartiesProblem` (when this service seals), parties the seal
+ * could not show are refused now, not when the agreement is sealed after every
+ * party has signed.
  */
 export async function createCase(
   ctx: CaseServices,
   input: unknown,
   mediator: string,
-  check: { missingGlyphs?: (text: string) => string[] } = {},
+  check: Pick<Partial<PdfTools>, "sealPartiesProblem"> = {},
 ) {
   const o = parseInput(createCaseInput, input);
-  o.parties.forEach((p, i) => {
-    const missing = check.missingGlyphs?.(p.name) ?? [];
-    if (missing.length > 0) {
-      throw new ValidationError(
-        "FONT_MISSING_GLYPH",
-        `parties.${i}.name: the seal's font has no glyph for ${nameCharacters(missing)}, so the sealed agreement could not show this name; write it with characters of the CJK Unified Ideographs or Extension A, Latin letters or common punctuation`,
-      );
-    }
-  });
+  const problem = check.sealPartiesProblem?.(o.parties);
+  if (problem) {
+    const where = problem.index === undefined ? "parties" : `parties.${problem.index}.${problem.field}`;
+    throw new ValidationError(problem.code, `${where}: ${problem.message}`);
+  }
   const ids = new Set<string>();
   for (const p of o.parties) {
     if (ids.has(p.id)) throw new ValidationError("DUPLICATE_PARTY", `party id ${p.id} appears twice`);

@@ -11,9 +11,20 @@ export interface SealRequest {
   proofJson: Uint8Array;
 }
 
+/** What keeps a case's parties off its seal; `index` and `field` name the party and field, if one. */
+export interface SealPartiesProblem {
+  code: "INVALID_ARGUMENT" | "FONT_MISSING_GLYPH";
+  index?: number;
+  field?: "name" | "role";
+  message: string;
+}
+
 export interface PdfTools {
-  /** The characters of `text` the seal's font cannot draw (none when the seal can show it). */
-  missingGlyphs(text: string): string[];
+  /**
+   * Why the seal could not show these parties (more than it lists, a name or role
+   * too long or with control characters, characters its font lacks), or undefined.
+   */
+  sealPartiesProblem(parties: readonly { name: string; role: string }[]): SealPartiesProblem | undefined;
   /** Refuses empty, non-PDF, encrypted, corrupt or too complex files with a ValidationError code. */
   check(bytes: Uint8Array): Promise<void>;
   /** Stamps, embeds the proof and signs, as incremental updates: the input stays a prefix. */
