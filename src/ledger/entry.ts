@@ -47,8 +47,9 @@ export function encodeEntry(entry: Entry): Uint8Array {
 }
 
 /**
- * The canonical text of an entry whose body is already canonical JSON, so a
- * batch pays for JCS once per entry. The top-level keys are fixed and already
+ * The canonical text of an entry whose body is already canonical JSON (the
+ * ledger makes each body canonical once and builds its text with
+ * formatEntryText, checking the block's time once). The top-level keys are fixed and already
  * in JCS order (body < index < prev < time < type < v), and index, prev, time
  * and type are validated values that need no escaping, so the template is
  * exactly JCS; test/ledger/entry.test.ts checks it against the generic canonicaliser.
