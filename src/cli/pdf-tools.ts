@@ -4,7 +4,7 @@ import { drawEvidenceCertificate } from "../pdf/evidence-certificate.js";
 import { loadSealFont } from "../pdf/font-file.js";
 import { inspectPdf } from "../pdf/inspect-pdf.js";
 import type { PdfSigner } from "../pdf/pdf-signer.js";
-import { sealFontLacks } from "../pdf/seal-font.js";
+import { SEAL_FONT_COVERAGE, sealFontLacks } from "../pdf/seal-font.js";
 import { sealPdf } from "../pdf/seal-pdf.js";
 import { roleLabel, SEAL_LIMITS, sealTextProblem } from "../pdf/seal-spec.js";
 import { verifySealedPdf } from "../pdf/verify-sealed-pdf.js";
@@ -29,7 +29,7 @@ export function sealTextRefusal(
   if (missing.length > 0)
     return {
       code: "FONT_MISSING_GLYPH",
-      message: `the seal's font has no glyph for ${nameCharacters(missing)}, so the seal could not show it; it covers the CJK Unified Ideographs and Extension A, Latin letters and common punctuation`,
+      message: `the seal's font has no glyph for ${nameCharacters(missing)}, so the seal could not show it; ${SEAL_FONT_COVERAGE}`,
     };
   return undefined;
 }

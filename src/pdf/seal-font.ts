@@ -19,6 +19,10 @@ type Handlers = { data?: (b: Uint8Array) => void; end?: () => void; error?: (e: 
 
 const parsed = new WeakMap<Uint8Array, FkFont>();
 
+/** What the bundled seal font (font-file.ts) can show, for messages refusing a text it cannot. */
+export const SEAL_FONT_COVERAGE =
+  "it covers the CJK Unified Ideographs and Extension A (about 27,500 ideographs), Latin and common punctuation, but few ideographs of Extension B and later";
+
 /** Variation selectors (U+FE00-FE0F, U+E0100-E01EF): shaping folds them into the character before. */
 const isVariationSelector = (cp: number) =>
   (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef);
@@ -117,7 +121,7 @@ export class SealFont {
       const missing = lacking(this.font, text);
       throw new ValidationError(
         "FONT_MISSING_GLYPH",
-        `the seal font (Noto Sans CJK SC) has no glyph for ${nameCharacters(missing) || JSON.stringify(text)}, so the seal cannot show it; it covers the CJK Unified Ideographs and Extension A (about 27,500 ideographs), Latin and common punctuation, but few ideographs of Extension B and later`,
+        `the seal font (Noto Sans CJK SC) has no glyph for ${nameCharacters(missing) || JSON.stringify(text)}, so the seal cannot show it; ${SEAL_FONT_COVERAGE}`,
       );
     }
     for (const g of run.glyphs) this.glyphIds.add(g.id);
