@@ -4,6 +4,9 @@ interface JournalBlock {
   digests: readonly string[];
 }
 
+/** What a dropped block's slot holds until the array is compacted: nothing. */
+const DROPPED: JournalBlock = Object.freeze({ to: 0, digests: Object.freeze([]) });
+
 /**
  * The digests that the newest blocks recorded, for caches of answers about
  * digests (the verify route's verdicts): after a new block, such a cache must
@@ -36,7 +39,10 @@ export class DigestJournal {
       this.#blocks.length - this.#first > 1 &&
       (this.#blocks.length - this.#first > maxBlocks || this.#digests > maxDigests)
     ) {
-      const dropped = this.#blocks[this.#first++] as JournalBlock;
+      const dropped = this.#blocks[this.#first] as JournalBlock;
+      // Released now, not at the next compaction: up to 1,024 dropped blocks wait for it, and
+      // blocks of batch deposits hold thousands of digests each (millions of strings held).
+      this.#blocks[this.#first++] = DROPPED;
       this.#digests -= dropped.digests.length;
       this.#knownFrom = dropped.to;
     }
@@ -44,6 +50,13 @@ export class DigestJournal {
       this.#blocks = this.#blocks.slice(this.#first);
       this.#first = 0;
     }
+  }
+
+  /** Digests the journal still references, dropped blocks included: what its memory holds. */
+  get heldDigests(): number {
+    let n = 0;
+    for (const b of this.#blocks) n += b.digests.length;
+    return n;
   }
 
   /**

@@ -43,4 +43,16 @@ describe("DigestJournal", () => {
     expect(j.recordedAfter(4990)?.length).toBe(10);
     expect(j.recordedAfter(4989)).toBeUndefined();
   });
+
+  it("lets go of dropped blocks at once, however large they are", () => {
+    // Blocks of batch deposits: the bound must hold in memory, not only in what recordedAfter says.
+    const j = new DigestJournal(0, { maxBlocks: 4096, maxDigests: 5000 });
+    const block = (i: number) => Array.from({ length: 1000 }, (_, k) => `b${i}-${k}`);
+    for (let i = 1; i <= 200; i++) {
+      j.add(i * 1000, block(i));
+      expect(j.heldDigests).toBeLessThanOrEqual(6000);
+    }
+    expect(j.recordedAfter(195_000)).toHaveLength(5000);
+    expect(j.recordedAfter(194_999)).toBeUndefined();
+  });
 });
