@@ -20,7 +20,36 @@ export function assertBytes(x: unknown, len: number | undefined, label: string):
   return x;
 }
 
+/**
+ * Character codes of a short text being built (a hash in hex or base64): a plain
+ * array turned into a string in one call. A 32-byte hash is a typed array kept in
+ * V8's heap, and handing one to native code (TextDecoder, Buffer) first moves its
+ * bytes into a fresh off-heap buffer: under load that allocation, and the sweeping
+ * after it, cost more than the encoding.
+ */
+const SHORT_CODES = 96;
+/** One reused array per text length (fromCharCode.apply takes the whole array). */
+const shortCodes: number[][] = [];
+const codesOf = (n: number): number[] => {
+  let a = shortCodes[n];
+  if (!a) {
+    a = new Array<number>(n).fill(0);
+    shortCodes[n] = a;
+  }
+  return a;
+};
+const textOf = (codes: number[]): string => String.fromCharCode.apply(null, codes);
+
 export function toHex(b: Uint8Array): string {
+  if (b.length * 2 <= SHORT_CODES) {
+    const codes = codesOf(b.length * 2);
+    for (let i = 0; i < b.length; i++) {
+      const x = b[i] as number;
+      codes[2 * i] = HEX_CODES[x >> 4] as number;
+      codes[2 * i + 1] = HEX_CODES[x & 15] as number;
+    }
+    return textOf(codes);
+  }
   const out = new Uint8Array(b.length * 2);
   for (let i = 0; i < b.length; i++) {
     const x = b[i] as number;
@@ -75,8 +104,10 @@ const nodeBuffer = (
 
 /** Standard padded base64 (RFC 4648 §4); in browsers, without Node's Buffer. */
 export function toBase64(b: Uint8Array): string {
-  if (nodeBuffer) return nodeBuffer.from(b.buffer, b.byteOffset, b.length).toString("base64");
-  const out = new Uint8Array(Math.ceil(b.length / 3) * 4);
+  const length = Math.ceil(b.length / 3) * 4;
+  if (nodeBuffer && length > SHORT_CODES)
+    return nodeBuffer.from(b.buffer, b.byteOffset, b.length).toString("base64");
+  const out = length > SHORT_CODES ? new Uint8Array(length) : codesOf(length);
   let o = 0;
   let i = 0;
   for (; i + 2 < b.length; i += 3) {
@@ -94,7 +125,7 @@ export function toBase64(b: Uint8Array): string {
     out[o++] = rest === 2 ? (B64_CODES[(n >> 6) & 63] as number) : 61;
     out[o++] = 61; // '='
   }
-  return ascii.decode(out);
+  return out instanceof Uint8Array ? ascii.decode(out) : textOf(out);
 }
 
 /** Strict, padded, canonical standard base64 (RFC 4648 §4). */

@@ -368,7 +368,8 @@ export class Ledger {
         if (digest) digests.push({ sha256: fromHex(digest), index: entry.index });
         const ref = entryRef(entry);
         if (ref) refs.push({ ref, index: entry.index });
-        ids.push({ id: leafHash.subarray(0, EVIDENCE_ID_BYTES), index: entry.index });
+        // A copy, not a view: a view of a hash this small makes V8 move it off its heap first.
+        ids.push({ id: leafHash.slice(0, EVIDENCE_ID_BYTES), index: entry.index });
         range.append(leafHash, onNode);
         prev = toHex(leafHash);
         done.push({
