@@ -27,7 +27,7 @@ import {
   signatureRequests,
   signedCasePackage,
 } from "./case-fixtures.mjs";
-import { median } from "./lib.mjs";
+import { median, waitForQuiet } from "./lib.mjs";
 
 const CONNECTIONS = 64;
 
@@ -287,29 +287,40 @@ export async function run({ log = () => {}, quick = false } = {}) {
       pass: median(pacedP99) < 50,
     });
 
-    log("batch deposits (1,000 digests per call, 8 connections)");
-    const batch = await load({
-      ...base,
-      connections: 8,
-      seconds: SECONDS,
-      mode: "closed",
-      kind: "batch",
-      batch: 1000,
-      method: "POST",
-      path: "/api/v1/evidence/batch",
-      token,
-      seqStart: 3e12,
-    });
-    if (!ok(batch, 201)) throw new Error(`batches failed: ${JSON.stringify(batch.status)}`);
+    // Three 5 s runs, the figure their median: one run on this VM can fall in a slow spell.
+    const BATCH_RUNS = quick ? 1 : 3;
+    log(`batch deposits (1,000 digests per call, 8 connections, ${BATCH_RUNS} runs)`);
+    const batchRates = [];
+    for (let i = 0; i < BATCH_RUNS; i++) {
+      // Each run starts once the service is idle again (LevelDB compacts for a second or two after
+      // the run before), so no run pays for another's writes.
+      await waitForQuiet();
+      const batch = await load({
+        ...base,
+        connections: 8,
+        seconds: SECONDS,
+        mode: "closed",
+        kind: "batch",
+        batch: 1000,
+        method: "POST",
+        path: "/api/v1/evidence/batch",
+        token,
+        seqStart: 3e12 + i * 1e10,
+      });
+      if (!ok(batch, 201)) throw new Error(`batches failed: ${JSON.stringify(batch.status)}`);
+      batchRates.push(rps(batch) * 1000);
+    }
+    log(`  digests/s per run: ${batchRates.map(fmt).join(" ")}`);
+    const batchRate = median(batchRates);
     rows.push({
       name: "POST /api/v1/evidence/batch (1,000 digests, 8 conns)",
-      value: rps(batch) * 1000,
+      value: batchRate,
       unit: "digests/s",
       baselineName: "single-digest deposits",
       baselineValue: depositRps,
-      ratio: (rps(batch) * 1000) / depositRps,
+      ratio: batchRate / depositRps,
       target: ">= 30,000 digests/s",
-      pass: rps(batch) * 1000 >= 30_000,
+      pass: batchRate >= 30_000,
     });
 
     log("docking batch verify: 1,000 items (500 digests, 500 evidence IDs) per call");
@@ -376,6 +387,7 @@ export async function run({ log = () => {}, quick = false } = {}) {
     log(`multipart upload of ${fmt(UPLOAD_BYTES / 2 ** 20)} MiB`);
     const file = join(dir, "upload.bin");
     makeFile(file, UPLOAD_BYTES);
+    await waitForQuiet();
     // openssl and the upload alternate, six times each: the ratio is the median of the pairs'.
     const opensslRuns = [];
     const uploadRuns = [];

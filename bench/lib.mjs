@@ -52,3 +52,23 @@ export function row(name, value, unit, baselineName, baselineValue, target, pass
   const ratio = baselineValue ? value / baselineValue : undefined;
   return { name, value, unit, baselineName, baselineValue, ratio, target, pass };
 }
+
+/**
+ * Waits until this process (every thread: the service under test runs here, with LevelDB's
+ * compaction thread) has been quiet for `windowMs`, using under `share` of one core, or until
+ * `maxMs` have passed. A phase that writes much (batch deposits: 150,000 entries in 5 s) leaves
+ * LevelDB compacting for seconds afterwards, and the next phase would otherwise measure that too.
+ * Returns the milliseconds waited.
+ */
+export async function waitForQuiet({ windowMs = 500, share = 0.1, maxMs = 30_000 } = {}) {
+  const start = performance.now();
+  for (;;) {
+    const before = process.cpuUsage();
+    const t = performance.now();
+    await new Promise((r) => setTimeout(r, windowMs));
+    const used = process.cpuUsage(before);
+    const busy = (used.user + used.system) / 1000 / (performance.now() - t);
+    const waited = performance.now() - start;
+    if (busy < share || waited >= maxMs) return Math.round(waited);
+  }
+}
