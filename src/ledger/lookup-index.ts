@@ -21,6 +21,12 @@ export interface LookupIndexOptions {
   maxKeys: number;
   /** Most indices read per key: a key with more is read from the store on every lookup. */
   loadLimit: number;
+  /**
+   * Callers want only the oldest `loadLimit` indices of a key (a verify lists at most
+   * 1,000 matches of a digest): newer ones are not kept, so a key that keeps getting
+   * entries (one file deposited again and again) does not grow a list in memory.
+   */
+  oldestOnly?: boolean;
 }
 
 /**
@@ -45,11 +51,17 @@ export class LookupIndex {
 
   /** Called by the ledger after a block with an entry under `key` is durable. */
   added(key: string, index: number): void {
-    this.#known.get(key)?.push(index);
-    this.#loading.get(key)?.extra.push(index);
+    const known = this.#known.get(key);
+    if (known && !(this.#o.oldestOnly && known.length >= this.#o.loadLimit)) known.push(index);
+    const loading = this.#loading.get(key);
+    if (loading && !(this.#o.oldestOnly && loading.extra.length >= this.#o.loadLimit))
+      loading.extra.push(index);
   }
 
-  /** Indices of the entries under `key`, ascending (at most loadLimit of the oldest, plus newer ones). */
+  /**
+   * Indices of the entries under `key`, ascending: at most loadLimit of the oldest, plus
+   * newer ones (with oldestOnly, only the oldest loadLimit).
+   */
   async find(key: string): Promise<number[]> {
     const known = this.#known.get(key);
     if (known) {
@@ -65,8 +77,11 @@ export class LookupIndex {
       const done = this.#o.load(key, loadLimit).then(
         (stored) => {
           this.#loading.delete(key);
-          const all = mergeAscending(stored, extra);
-          if (stored.length < loadLimit) this.#remember(key, all);
+          const oldestOnly = this.#o.oldestOnly === true;
+          let all = mergeAscending(stored, extra);
+          if (oldestOnly) all = all.slice(0, loadLimit);
+          // The store gave the oldest loadLimit: with more than that stored, only oldestOnly knows them all.
+          if (stored.length < loadLimit || oldestOnly) this.#remember(key, all);
           return all;
         },
         (e: unknown) => {

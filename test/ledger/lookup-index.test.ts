@@ -22,6 +22,28 @@ function slowStore(rows: Record<string, number[]>) {
 describe("LookupIndex", () => {
   const options = { maxKeys: 2, loadLimit: 3 };
 
+  it("with oldestOnly, keeps only the oldest loadLimit of a key that keeps getting entries", async () => {
+    const rows: Record<string, number[]> = { d: [1] };
+    const store = slowStore(rows);
+    const index = new LookupIndex({ ...options, oldestOnly: true, load: store.load });
+    const pending = index.find("d");
+    index.added("d", 5); // committed during the read
+    index.added("d", 6);
+    index.added("d", 7);
+    store.release();
+    expect(await pending).toEqual([1, 5, 6]);
+    for (let i = 8; i < 10_000; i++) index.added("d", i); // one file deposited again and again
+    expect(await index.find("d")).toEqual([1, 5, 6]);
+    // A key with more than loadLimit stored is known from its first read too: its oldest are all asked for.
+    rows.e = [2, 3, 4, 8];
+    const e = index.find("e");
+    store.release();
+    expect(await e).toEqual([2, 3, 4]);
+    index.added("e", 9);
+    expect(await index.find("e")).toEqual([2, 3, 4]);
+    expect(store.calls).toEqual(["d", "e"]);
+  });
+
   it("reads a ref from the store once, then keeps it current from the ledger's commits", async () => {
     const store = slowStore({ "case:a": [1, 4] });
     const index = new LookupIndex({ ...options, load: store.load });
