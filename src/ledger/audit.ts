@@ -85,10 +85,12 @@ export async function auditLedger(
   onProgress?: (entries: number) => void,
 ): Promise<AuditReport> {
   const checkpoints = store.iterateCheckpoints(0)[Symbol.asyncIterator]();
+  const blockIndex = store.iterateBlockIndex()[Symbol.asyncIterator]();
   try {
-    return await scan(store, key, checkpoints, onProgress);
+    return await scan(store, key, checkpoints, blockIndex, onProgress);
   } finally {
     await checkpoints.return?.();
+    await blockIndex.return?.();
   }
 }
 
@@ -96,6 +98,7 @@ async function scan(
   store: LedgerStore,
   key: LogKey,
   checkpoints: AsyncIterator<StoredCheckpoint>,
+  blockIndex: AsyncIterator<{ size: number; blockHeight: number }>,
   onProgress?: (entries: number) => void,
 ): Promise<AuditReport> {
   const range = CompactRange.empty();
@@ -139,6 +142,14 @@ async function scan(
           problem: "signed root differs from the tree recomputed from the entries",
         };
       }
+      // The block index (tree size to block) must list this block: receipts name an old
+      // entry's block from it.
+      const listed = await blockIndex.next();
+      if (listed.done || listed.value.size !== cp.size || listed.value.blockHeight !== cp.blockHeight)
+        return {
+          blockHeight: cp.blockHeight,
+          problem: `the block index does not list block ${cp.blockHeight} (tree size ${cp.size}) in its place`,
+        };
       blocks++;
       nextCp = await checkpoints.next();
     }

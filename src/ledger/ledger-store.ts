@@ -54,8 +54,14 @@ export interface LedgerStore {
   getCheckpoint(blockHeight: number): Promise<StoredCheckpoint | undefined>;
   /** The first block whose tree contains `index` (the block that recorded it). */
   checkpointCovering(index: number): Promise<StoredCheckpoint | undefined>;
-  /** Tree size of every block, indexed by block height (small: for locating an entry's block in memory). */
-  blockSizes(): Promise<number[]>;
+  /**
+   * Tree sizes of the newest `count` blocks (all, if there are fewer), for locating
+   * recent entries' blocks in memory: `sizes[i]` is block `fromHeight + i`'s, a hole
+   * where the store lacks one.
+   */
+  recentBlockSizes(count: number): Promise<{ fromHeight: number; sizes: number[] }>;
+  /** The block index (what checkpointCovering and recentBlockSizes read), in block order, for audits. */
+  iterateBlockIndex(): AsyncIterable<{ size: number; blockHeight: number }>;
   /** Blocks in height order starting at `fromHeight`. */
   iterateCheckpoints(fromHeight?: number): AsyncIterable<StoredCheckpoint>;
 

@@ -39,6 +39,8 @@ export interface LedgerOptions {
   maxBatch?: number;
   /** Most entries waiting for a block before append() answers OVERLOADED. */
   maxQueue?: number;
+  /** Newest blocks whose sizes stay in memory, to find a recent entry's block without a read. */
+  recentBlocks?: number;
 }
 
 /** An entry made durable and covered by a signed checkpoint. */
@@ -58,6 +60,8 @@ export interface Appended {
 }
 
 const encoder = new TextEncoder();
+/** Newest blocks whose sizes the ledger keeps in memory by default (8 MiB at most, twice this many). */
+const RECENT_BLOCKS = 1 << 19;
 /** Most entries findByDigest gives for one digest. */
 export const MAX_DIGEST_MATCHES = 1000;
 
@@ -98,8 +102,15 @@ export class Ledger {
   private prev: string;
   private lastTime: number;
   private head: StoredCheckpoint;
-  /** Tree size of every block by height, to find an entry's block without a read. */
-  private readonly blockSizes: number[];
+  /**
+   * Tree sizes of the newest blocks, `recentSizes[i]` being block `recentFrom + i`'s, to
+   * find a recent entry's block without a read. Bounded (between recentBlocks and twice
+   * that): a service writing hundreds of blocks a second would otherwise hold a number
+   * per block for ever, and read them all at every start.
+   */
+  private recentSizes: number[];
+  private recentFrom: number;
+  private readonly recentBlocks: number;
   private queue: Pending[] = [];
   private queued = 0;
   private writing: Promise<void> | undefined;
@@ -110,9 +121,11 @@ export class Ledger {
     range: CompactRange,
     prev: string,
     head: StoredCheckpoint,
-    blockSizes: number[],
+    recent: { fromHeight: number; sizes: number[] },
   ) {
-    this.blockSizes = blockSizes;
+    this.recentSizes = recent.sizes;
+    this.recentFrom = recent.fromHeight;
+    this.recentBlocks = o.recentBlocks ?? RECENT_BLOCKS;
     this.store = o.store;
     this.nodes = new NodeCache(o.store);
     this.entries = new EntryCache(o.store);
@@ -125,6 +138,7 @@ export class Ledger {
       load: (hex, limit) => o.store.findByDigest(fromHex(hex, 32), limit),
       maxKeys: 50_000,
       loadLimit: MAX_DIGEST_MATCHES,
+      oldestOnly: true,
     });
     this.recorded = new DigestJournal(head.size);
     this.key = o.key;
@@ -165,18 +179,23 @@ export class Ledger {
         note: key.signCheckpoint({ origin: key.origin, size: 0, root: range.root() }),
       };
       await store.appendBlock({ entries: [], nodes: [], digests: [], ids: [], refs: [], checkpoint: head });
-      return new Ledger(o, range, GENESIS_PREV, head, [0]);
+      return new Ledger(o, range, GENESIS_PREV, head, { fromHeight: 0, sizes: [0] });
     }
     const range = await Ledger.checkHead(store, key, head);
     const prev =
       head.size === 0
         ? GENESIS_PREV
         : toHex((await store.getNodes([{ level: 0, index: head.size - 1 }]))[0] as Uint8Array);
-    const sizes = await store.blockSizes();
-    if (sizes.length !== head.blockHeight + 1 || sizes.some((n) => n === undefined)) {
+    const recent = await store.recentBlockSizes(o.recentBlocks ?? RECENT_BLOCKS);
+    const { fromHeight, sizes } = recent;
+    if (
+      fromHeight + sizes.length !== head.blockHeight + 1 ||
+      sizes[sizes.length - 1] !== head.size ||
+      Array.from(sizes, (n) => n).some((n) => n === undefined)
+    ) {
       throw new StorageError("LEDGER_CORRUPT", "the block index is incomplete; run `notarium audit`");
     }
-    return new Ledger(o, range, prev, head, sizes);
+    return new Ledger(o, range, prev, head, recent);
   }
 
   private static async checkHead(
@@ -417,7 +436,12 @@ export class Ledger {
     this.range = range;
     this.prev = prev;
     this.head = checkpoint;
-    this.blockSizes.push(checkpoint.size);
+    this.recentSizes.push(checkpoint.size);
+    if (this.recentSizes.length >= 2 * this.recentBlocks) {
+      const drop = this.recentSizes.length - this.recentBlocks;
+      this.recentSizes = this.recentSizes.slice(drop);
+      this.recentFrom += drop;
+    }
     this.lastTime = time.getTime();
     try {
       this.onBlock?.(checkpoint);
@@ -519,19 +543,30 @@ export class Ledger {
     return (await this.store.getNodes([{ level: 0, index }]))[0] as Uint8Array;
   }
 
-  /** The height of the block that recorded entry `index` (binary search in memory). */
-  blockOf(index: number): number {
+  /**
+   * The height of the block that recorded entry `index`: found in memory for the
+   * newest blocks' entries, read from the store's block index for older ones.
+   */
+  async blockOf(index: number): Promise<number> {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.head.size) {
       throw new ValidationError("INVALID_INDEX", `index must be an integer in [0, ${this.head.size})`);
     }
-    let lo = 0;
-    let hi = this.blockSizes.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.blockSizes[mid] as number) > index) hi = mid;
-      else lo = mid + 1;
+    const sizes = this.recentSizes;
+    // Block h records the entries [size of h-1, size of h): memory knows the blocks after its first.
+    if (index >= (sizes[0] as number)) {
+      let lo = 1;
+      let hi = sizes.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((sizes[mid] as number) > index) hi = mid;
+        else lo = mid + 1;
+      }
+      return this.recentFrom + lo;
     }
-    return lo;
+    const cp = await this.store.checkpointCovering(index);
+    if (!cp)
+      throw new StorageError("LEDGER_CORRUPT", `no block covers entry ${index}; run \`notarium audit\``);
+    return cp.blockHeight;
   }
 
   get storage(): LedgerStore {

@@ -46,7 +46,7 @@ export async function provedEntry(
     throw new NotFoundError("ENTRY_NOT_FOUND", `no entry ${index} in a tree of size ${cp.size}`);
   const proof = await ledger.proveInclusion(index, cp.size);
   // An entry's time is its block's time, so the block record itself need not be read.
-  const recordedIn = { blockHeight: ledger.blockOf(index), time };
+  const recordedIn = { blockHeight: await ledger.blockOf(index), time };
   const receipt = () =>
     buildReceipt({
       evidenceId: evidenceIdFromLeafHash(stored.leafHash),

@@ -281,19 +281,37 @@ export class LevelLedgerStore implements LedgerStore {
     }
   }
 
-  async blockSizes(): Promise<number[]> {
-    const out: number[] = [];
-    const it = this.db.iterator({ gte: key1(P.size, 0), lte: key1(P.size, Number.MAX_SAFE_INTEGER) });
+  async *iterateBlockIndex(): AsyncIterable<{ size: number; blockHeight: number }> {
+    for await (const [k, v] of this.db.iterator({
+      gte: key1(P.size, 0),
+      lte: key1(P.size, Number.MAX_SAFE_INTEGER),
+    })) {
+      yield { size: readU64be(k, 1), blockHeight: readU64be(v) };
+    }
+  }
+
+  async recentBlockSizes(count: number): Promise<{ fromHeight: number; sizes: number[] }> {
+    // Sizes grow with heights: the last `count` size rows are the newest blocks'.
+    const rows: [number, number][] = [];
+    const it = this.db.iterator({
+      gte: key1(P.size, 0),
+      lte: key1(P.size, Number.MAX_SAFE_INTEGER),
+      reverse: true,
+      limit: count,
+    });
     try {
       for (;;) {
-        const rows = await it.nextv(65_536);
-        if (rows.length === 0) break;
-        for (const [k, v] of rows) out[readU64be(v)] = readU64be(k, 1);
+        const batch = await it.nextv(65_536);
+        if (batch.length === 0) break;
+        for (const [k, v] of batch) rows.push([readU64be(v), readU64be(k, 1)]);
       }
     } finally {
       await it.close();
     }
-    return out;
+    const fromHeight = rows.length === 0 ? 0 : Math.min(...rows.map(([h]) => h));
+    const sizes: number[] = [];
+    for (const [h, size] of rows) sizes[h - fromHeight] = size;
+    return { fromHeight, sizes };
   }
 
   async getEntryWithLeaf(index: number): Promise<Required<StoredEntry> | undefined> {

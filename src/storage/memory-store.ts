@@ -97,9 +97,15 @@ export class MemoryLedgerStore implements LedgerStore {
     for (let h = fromHeight; h < this.checkpoints.length; h++) yield this.checkpoints[h] as StoredCheckpoint;
   }
 
-  async blockSizes(): Promise<number[]> {
+  async *iterateBlockIndex(): AsyncIterable<{ size: number; blockHeight: number }> {
     this.check();
-    return this.checkpoints.map((c) => c.size);
+    for (const c of this.checkpoints) yield { size: c.size, blockHeight: c.blockHeight };
+  }
+
+  async recentBlockSizes(count: number): Promise<{ fromHeight: number; sizes: number[] }> {
+    this.check();
+    const fromHeight = Math.max(0, this.checkpoints.length - count);
+    return { fromHeight, sizes: this.checkpoints.slice(fromHeight).map((c) => c.size) };
   }
 
   async getEntryWithLeaf(index: number): Promise<Required<StoredEntry> | undefined> {

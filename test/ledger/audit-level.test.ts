@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { auditLedger } from "../../src/ledger/audit.js";
+import { Ledger } from "../../src/ledger/ledger.js";
 import { LevelLedgerStore } from "../../src/storage/level-store.js";
 import { digest, openTestLedger } from "../helpers/ledger.js";
 
@@ -31,6 +32,33 @@ async function levelLog(n: number) {
   );
   return { ...t, store, raw: store.raw };
 }
+
+describe("opening a ledger over LevelDB rows", () => {
+  it("refuses a block index with a hole among the blocks it keeps in memory", async () => {
+    const { store, key, clock, raw } = await levelLog(100);
+    const { fromHeight, sizes } = await store.recentBlockSizes(1000);
+    expect(fromHeight).toBe(0);
+    expect(sizes.length).toBeGreaterThan(3);
+    // The block-size row of a middle block: "s" + u64 tree size.
+    const k = new Uint8Array(9);
+    k[0] = 0x73;
+    new DataView(k.buffer).setBigUint64(1, BigInt(sizes[2] as number));
+    await raw.del(k);
+    await expect(Ledger.open({ store, key, clock })).rejects.toMatchObject({
+      code: "LEDGER_CORRUPT",
+      message: expect.stringContaining("block index is incomplete"),
+    });
+    // Kept out of memory (only the newest block is), the hole is the audit's to find.
+    const ledger = await Ledger.open({ store, key, clock, recentBlocks: 1 });
+    expect(ledger.size).toBe(100);
+    const r = await auditLedger(store, key);
+    expect(r.firstProblem).toEqual({
+      blockHeight: 2,
+      problem: `the block index does not list block 2 (tree size ${sizes[2]}) in its place`,
+    });
+    await store.close();
+  });
+});
 
 describe("auditLedger on LevelDB rows", () => {
   it("passes the intact log", async () => {

@@ -226,6 +226,42 @@ describe("Ledger", () => {
     expect(b.block.blockHeight).toBe(a.block.blockHeight + 1);
   });
 
+  it("finds the block of every entry, recent ones in memory and older ones in the store, after reopening too", async () => {
+    const store = new MemoryLedgerStore();
+    const { ledger, key, clock } = await openTestLedger({ store });
+    const truth: number[] = []; // entry index -> the block that recorded it
+    for (let b = 1; b <= 12; b++) {
+      const group = Array.from({ length: (b % 3) + 1 }, (_, i) => ({
+        type: "evidence.deposited" as const,
+        body: { sha256: digest(b * 10 + i) },
+      }));
+      for (const a of await ledger.appendAll(group)) truth[a.index] = a.block.blockHeight;
+    }
+    const reads: number[] = [];
+    const covering = store.checkpointCovering.bind(store);
+    store.checkpointCovering = (i) => {
+      reads.push(i);
+      return covering(i);
+    };
+    const small = await Ledger.open({ store, key, clock, recentBlocks: 3 });
+    const bigger = await Ledger.open({ store, key, clock, recentBlocks: 1000 });
+    for (let i = 0; i < truth.length; i++) {
+      expect(await ledger.blockOf(i), `entry ${i}`).toBe(truth[i]);
+      expect(await small.blockOf(i), `entry ${i}, 3 blocks in memory`).toBe(truth[i]);
+      expect(await bigger.blockOf(i), `entry ${i}, reopened`).toBe(truth[i]);
+    }
+    // With 3 blocks in memory (heights 10 to 12), only entries before block 11 are read from the store.
+    const firstInMemory = truth.indexOf(11);
+    expect(reads).toEqual(Array.from({ length: firstInMemory }, (_, i) => i));
+    // Memory stays bounded as blocks are added: twice the setting at most, and still right.
+    for (let b = 0; b < 10; b++) {
+      const a = await small.append("evidence.deposited", { sha256: digest(1000 + b) });
+      expect(await small.blockOf(a.index)).toBe(a.block.blockHeight);
+    }
+    expect((small as unknown as { recentSizes: number[] }).recentSizes.length).toBeLessThan(6);
+    await expect(small.blockOf(-1)).rejects.toMatchObject({ code: "INVALID_INDEX" });
+  });
+
   it("refuses to sign over a store whose head does not match its signed checkpoint", async () => {
     const store = new MemoryLedgerStore();
     const { ledger, key, clock } = await openTestLedger({ store });

@@ -83,7 +83,8 @@ export function ledgerStoreContract(
       expect(await store.findByDigest(h(0), 2)).toEqual([0, 3]);
       expect(await store.findById(u64be(4).subarray(0, 8))).toBe(4);
       expect(await store.findById(u64be(99).subarray(0, 8))).toBeUndefined();
-      expect(await store.blockSizes()).toEqual([0, 3, 7]);
+      expect(await store.recentBlockSizes(10)).toEqual({ fromHeight: 0, sizes: [0, 3, 7] });
+      expect(await store.recentBlockSizes(2)).toEqual({ fromHeight: 1, sizes: [3, 7] });
       expect(await store.readNodeRange(0, 2, 3)).toEqual([2, 3, 4].map((i) => h(i)));
       expect(await store.readNodeRange(0, 6, 5)).toEqual([h(6)]);
       expect(await store.getEntryWithLeaf(5)).toEqual({ index: 5, data: utf8("entry 5"), leafHash: h(5) });
