@@ -240,5 +240,12 @@ async function scan(
       problem: `checkpoint covers ${nextCp.value.size} entries but only ${range.size} exist`,
     });
   }
+  const extra = await blockIndex.next();
+  if (!extra.done) {
+    return report({
+      blockHeight: extra.value.blockHeight,
+      problem: `the block index lists a block ${extra.value.blockHeight} (tree size ${extra.value.size}) beyond the newest checkpoint`,
+    });
+  }
   return report();
 }

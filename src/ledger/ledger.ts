@@ -160,6 +160,8 @@ export class Ledger {
    */
   static async open(o: LedgerOptions): Promise<Ledger> {
     const { store, key } = o;
+    if (o.recentBlocks !== undefined && !(Number.isSafeInteger(o.recentBlocks) && o.recentBlocks >= 1))
+      throw new ValidationError("INVALID_ARGUMENT", "recentBlocks must be a whole number of at least 1");
     const origin = await store.getMeta("origin");
     if (origin !== undefined && origin !== key.origin) {
       throw new StorageError(

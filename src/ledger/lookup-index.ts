@@ -19,7 +19,10 @@ export interface LookupIndexOptions {
   load(key: string, limit: number): Promise<number[]>;
   /** Keys kept in memory; the least recently asked leaves first. */
   maxKeys: number;
-  /** Most indices read per key: a key with more is read from the store on every lookup. */
+  /**
+   * Most indices read per key: a key with more is read from the store on every lookup
+   * (with oldestOnly, kept like any other: its oldest are all that is asked for).
+   */
   loadLimit: number;
   /**
    * Callers want only the oldest `loadLimit` indices of a key (a verify lists at most

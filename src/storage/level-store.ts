@@ -308,7 +308,10 @@ export class LevelLedgerStore implements LedgerStore {
     } finally {
       await it.close();
     }
-    const fromHeight = rows.length === 0 ? 0 : Math.min(...rows.map(([h]) => h));
+    // Newest first: the last row is the oldest block read (a loop, not Math.min(...rows):
+    // spreading half a million arguments overflows the stack).
+    let fromHeight = rows.length === 0 ? 0 : Number.MAX_SAFE_INTEGER;
+    for (const [h] of rows) if (h < fromHeight) fromHeight = h;
     const sizes: number[] = [];
     for (const [h, size] of rows) sizes[h - fromHeight] = size;
     return { fromHeight, sizes };

@@ -58,6 +58,26 @@ describe("opening a ledger over LevelDB rows", () => {
     });
     await store.close();
   });
+
+  it("names a block-index row beyond the newest checkpoint, which opening refuses", async () => {
+    const { store, key, clock, raw } = await levelLog(40);
+    const { sizes } = await store.recentBlockSizes(1000);
+    const k = new Uint8Array(9);
+    k[0] = 0x73;
+    new DataView(k.buffer).setBigUint64(1, 1000n);
+    const v = new Uint8Array(8);
+    new DataView(v.buffer).setBigUint64(0, BigInt(sizes.length));
+    await raw.put(k, v);
+    await expect(Ledger.open({ store, key, clock })).rejects.toMatchObject({ code: "LEDGER_CORRUPT" });
+    expect((await auditLedger(store, key)).firstProblem).toEqual({
+      blockHeight: sizes.length,
+      problem: `the block index lists a block ${sizes.length} (tree size 1000) beyond the newest checkpoint`,
+    });
+    await expect(Ledger.open({ store, key, clock, recentBlocks: 0 })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
+    await store.close();
+  });
 });
 
 describe("auditLedger on LevelDB rows", () => {

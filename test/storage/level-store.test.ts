@@ -20,6 +20,30 @@ ledgerStoreContract("LevelLedgerStore", async () => {
 });
 
 describe("LevelLedgerStore", () => {
+  it("reads the newest block sizes of a long log (hundreds of thousands of blocks)", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "notarium-sizes-")), "ledger");
+    const store = new LevelLedgerStore(dir);
+    await store.open();
+    // Block-index rows only ("s" + u64 tree size -> u64 height): block h has size 2h.
+    const rows = 300_000;
+    const u64 = (n: number) => {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, BigInt(n));
+      return b;
+    };
+    for (let h = 0; h < rows; h += 50_000) {
+      const batch = store.raw.batch();
+      for (let i = h; i < h + 50_000; i++) batch.put(Uint8Array.of(0x73, ...u64(2 * i)), u64(i));
+      await batch.write();
+    }
+    const recent = await store.recentBlockSizes(200_000);
+    expect(recent.fromHeight).toBe(rows - 200_000);
+    expect(recent.sizes).toHaveLength(200_000);
+    expect(recent.sizes[0]).toBe(2 * (rows - 200_000));
+    expect(recent.sizes[199_999]).toBe(2 * (rows - 1));
+    await store.close();
+  });
+
   // Across processes LevelDB's LOCK file refuses (test/cli); within one process the
   // handle is shared with the bulk-read workers, so the store itself must refuse.
   it("refuses a data directory already open in this process, and frees it on close", async () => {
