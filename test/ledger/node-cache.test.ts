@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_LOWER_NODES, NodeCache, UPPER_LEVEL } from "../../src/ledger/node-cache.js";
+import { MAX_LOWER_NODES, MAX_UPPER_INDEX, NodeCache, UPPER_LEVEL } from "../../src/ledger/node-cache.js";
 import type { NodeId } from "../../src/merkle/node-id.js";
 import { digest, openTestLedger } from "../helpers/ledger.js";
 
@@ -38,6 +38,34 @@ describe("NodeCache", () => {
     again[0]?.fill(0); // callers get copies
     again[1]?.fill(0);
     expect(await cache.getNodes([upper, low])).toEqual([upper, low].map(hashOf));
+  });
+
+  it("keeps upper nodes at any index below its bound, each exactly, and reads those past it", async () => {
+    const store = countingStore();
+    const cache = new NodeCache(store);
+    const ids = [
+      { level: UPPER_LEVEL, index: 5 },
+      { level: UPPER_LEVEL, index: 70_001 }, // grows the level's buffer past what it had
+      { level: UPPER_LEVEL, index: 2 },
+      { level: UPPER_LEVEL + 3, index: MAX_UPPER_INDEX - 1 },
+      { level: 40, index: 0 },
+    ];
+    const distinct = (id: NodeId) =>
+      Uint8Array.from({ length: 32 }, (_, i) => (id.level * 7 + id.index + i) & 255);
+    cache.committed(ids.map((id) => ({ ...id, hash: distinct(id) })));
+    const past = { level: UPPER_LEVEL, index: MAX_UPPER_INDEX };
+    cache.add(past.level, past.index, distinct(past));
+    const never = { level: UPPER_LEVEL, index: 6 }; // between kept ones: not there
+    expect(await cache.getNodes([...ids, past, never])).toEqual([
+      ...ids.map(distinct),
+      hashOf(past),
+      hashOf(never),
+    ]);
+    expect(store.asked).toEqual([past, never]);
+    // A caller that scribbles on what it got does not change what is kept.
+    const [first] = await cache.getNodes([ids[0] as NodeId]);
+    first?.fill(9);
+    expect(await cache.getNodes([ids[0] as NodeId])).toEqual([distinct(ids[0] as NodeId)]);
   });
 
   it("keeps only the most recently read lower nodes", async () => {
