@@ -374,7 +374,9 @@ export class Ledger {
     const onNode = (level: number, index: number, hash: Uint8Array) => nodes.push({ level, index, hash });
     // Lazy: it reads `nodes` once the block is complete, and only if a receipt is asked for.
     const proofs = new BlockProofs(start, nodes, border);
-    const accepted: { p: Pending; done: Appended[]; digests: (string | undefined)[] }[] = [];
+    const accepted: { p: Pending; done: Appended[] }[] = [];
+    /** The block's digests in hex, for the in-memory indexes once it is durable. */
+    const blockDigests: { hex: string; index: number }[] = [];
     for (const g of groups) {
       const done: Appended[] = [];
       g.p.items.forEach((it, i) => {
@@ -386,7 +388,10 @@ export class Ledger {
         const leafHash = hashLeaf(data);
         entries.push({ index: entry.index, data });
         const digest = g.digests[i];
-        if (digest) digests.push({ sha256: fromHex(digest), index: entry.index });
+        if (digest) {
+          digests.push({ sha256: fromHex(digest), index: entry.index });
+          blockDigests.push({ hex: digest, index: entry.index });
+        }
         const ref = entryRef(entry);
         if (ref) refs.push({ ref, index: entry.index });
         // A copy, not a view: a view of a hash this small makes V8 move it off its heap first.
@@ -405,7 +410,7 @@ export class Ledger {
           proofs,
         });
       });
-      accepted.push({ p: g.p, done, digests: g.digests });
+      accepted.push({ p: g.p, done });
     }
     const checkpoint: StoredCheckpoint = {
       blockHeight: this.head.blockHeight + 1,
@@ -424,17 +429,11 @@ export class Ledger {
     // Durable from here: the in-memory indexes learn what the block holds.
     this.nodes.committed(nodes);
     for (const r of refs) this.refs.added(r.ref, r.index);
-    const blockDigests: string[] = [];
-    for (const a of accepted) {
-      a.done.forEach((d, i) => {
-        const digest = a.digests[i];
-        if (digest) {
-          this.digestIndex.added(digest, d.index);
-          blockDigests.push(digest);
-        }
-      });
-    }
-    this.recorded.add(checkpoint.size, blockDigests);
+    for (const d of blockDigests) this.digestIndex.added(d.hex, d.index);
+    this.recorded.add(
+      checkpoint.size,
+      blockDigests.map((d) => d.hex),
+    );
     this.range = range;
     this.prev = prev;
     this.head = checkpoint;

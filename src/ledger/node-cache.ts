@@ -78,7 +78,7 @@ export class NodeCache implements HashReader {
   /** A node just read from storage: an upper one is kept for good, a lower one while recently used. */
   #read(level: number, index: number, hash: Uint8Array): void {
     if (level >= UPPER_LEVEL) this.add(level, index, hash);
-    else this.#lower.set(slot(level, index), hash);
+    else this.#lower.set(slot(level, index), hash.slice()); // the caller gets `hash` itself
   }
 
   /** The nodes a block just committed. */
@@ -101,7 +101,7 @@ export class NodeCache implements HashReader {
         const id = ids[k] as NodeId;
         const hash = read[j] as Uint8Array;
         out[k] = hash;
-        this.#read(id.level, id.index, hash.slice());
+        this.#read(id.level, id.index, hash);
       });
     }
     return out as Uint8Array[];

@@ -37,6 +37,11 @@ const EMPTY = new Uint8Array(0);
 /** Up to this many point reads at once are done synchronously (see getNodes). */
 const SYNC_READS_MAX = 64;
 
+/** Every row of the block index ('s' u64 size -> u64 blockHeight). */
+function blockIndexRows(): { gte: Uint8Array; lte: Uint8Array } {
+  return { gte: key1(P.size, 0), lte: key1(P.size, Number.MAX_SAFE_INTEGER) };
+}
+
 /** An entry row's value is its leaf hash (32 bytes) followed by the entry bytes. */
 function entryRow(index: number, value: Uint8Array): Required<StoredEntry> {
   return { index, data: value.subarray(32), leafHash: value.subarray(0, 32) };
@@ -282,10 +287,7 @@ export class LevelLedgerStore implements LedgerStore {
   }
 
   async *iterateBlockIndex(): AsyncIterable<{ size: number; blockHeight: number }> {
-    for await (const [k, v] of this.db.iterator({
-      gte: key1(P.size, 0),
-      lte: key1(P.size, Number.MAX_SAFE_INTEGER),
-    })) {
+    for await (const [k, v] of this.db.iterator(blockIndexRows())) {
       yield { size: readU64be(k, 1), blockHeight: readU64be(v) };
     }
   }
@@ -293,12 +295,7 @@ export class LevelLedgerStore implements LedgerStore {
   async recentBlockSizes(count: number): Promise<{ fromHeight: number; sizes: number[] }> {
     // Sizes grow with heights: the last `count` size rows are the newest blocks'.
     const rows: [number, number][] = [];
-    const it = this.db.iterator({
-      gte: key1(P.size, 0),
-      lte: key1(P.size, Number.MAX_SAFE_INTEGER),
-      reverse: true,
-      limit: count,
-    });
+    const it = this.db.iterator({ ...blockIndexRows(), reverse: true, limit: count });
     try {
       for (;;) {
         const batch = await it.nextv(65_536);
