@@ -71,6 +71,11 @@ describe("sealing over HTTP", () => {
     expect(long.json.error.message).toBe("parties.1.name: is longer than the 32 characters the seal shows");
     // Beyond GB 2312 but in the font (Extension A): opened.
     expect((await open("刘䶮")).status).toBe(201);
+    // Typed decomposed, e + U+0301 (a mark the font lacks): kept composed (NFC), which it draws.
+    const decomposed = await open("Jose\u0301");
+    expect(decomposed.status, decomposed.text).toBe(201);
+    expect(decomposed.json.parties[1].name).toBe("Jos\u00e9");
+    expect((await open("Zoe\u0308\u0301")).json.error.code).toBe("FONT_MISSING_GLYPH");
     const crowd = await call(s.url, "POST", "/api/v1/cases", {
       token: s.tokens.mediator,
       json: {

@@ -6,18 +6,24 @@ import type { CaseServices } from "./context.js";
 import type { PdfTools } from "./pdf-tools.js";
 
 const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+/**
+ * Text as people type it, kept in Unicode's composed form (NFC): "é" typed as
+ * e + U+0301 is the same name as the single character, and the seal's font
+ * draws the composed character where it may lack the combining mark.
+ */
+const text = (max: number) => z.string().trim().normalize("NFC").min(1).max(max);
 
 export const createCaseInput = z
   .object({
-    caseNumber: z.string().trim().min(1).max(100),
-    title: z.string().trim().min(1).max(200),
+    caseNumber: text(100),
+    title: text(200),
     parties: z
       .array(
         z
           .object({
             id: token,
             role: token,
-            name: z.string().trim().min(1).max(100),
+            name: text(100),
             publicKey: z
               .string()
               .regex(/^[0-9a-f]{64}$/, "must be a 32-byte Ed25519 key in lowercase hex")
