@@ -49,7 +49,7 @@ export function createApp(deps: AppDeps): Express {
     if (deps.lifecycle.draining) res.setHeader("Connection", "close");
     next();
   });
-  mountOperations(app, apiOperations(deps), deps, publicRateLimit(deps.options));
+  mountOperations(app, apiOperations(deps), deps, publicRateLimit(deps.options, deps.tokens));
   app.use(webPages());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

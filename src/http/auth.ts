@@ -1,10 +1,16 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { INVITATION_PREFIX } from "../esign/invitation.js";
 import { authorize, type Role } from "../service/tokens.js";
 import type { Authenticator } from "./deps.js";
 import type { InvitationHolder } from "./operation.js";
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
+
+/** The token of an `Authorization: Bearer <token>` header, if the request carries one. */
+export function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  return header === undefined ? undefined : BEARER.exec(header)?.[1];
+}
 
 /**
  * Requires `Authorization: Bearer <token>` with one of `roles` (admin always
@@ -20,7 +26,7 @@ export function requireRole(
   invitations?: (token: string) => Promise<InvitationHolder>,
 ): RequestHandler {
   return (req, res, next) => {
-    const token = BEARER.exec(req.headers.authorization ?? "")?.[1];
+    const token = bearerToken(req);
     if (invitations && token?.startsWith(INVITATION_PREFIX)) {
       invitations(token)
         .then((holder) => {

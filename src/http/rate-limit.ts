@@ -1,5 +1,8 @@
 import type { Request, RequestHandler, Response } from "express";
 import { AppError } from "../core/errors.js";
+import { INVITATION_PREFIX } from "../esign/invitation.js";
+import { bearerToken } from "./auth.js";
+import type { Authenticator } from "./deps.js";
 import type { HttpOptions } from "./options.js";
 
 /** What one request did to its client's budget. */
@@ -74,15 +77,38 @@ export class WindowCounter {
  * Answers carry the IETF draft's `RateLimit-Policy` and `RateLimit`
  * headers, and a refusal `Retry-After`.
  */
-export function publicRateLimit(options: HttpOptions): RequestHandler | undefined {
+export function publicRateLimit(options: HttpOptions, tokens?: Authenticator): RequestHandler | undefined {
   if (options.rateLimit === false) return undefined;
-  const { windowMs, limit } = options.rateLimit;
+  const limited = countedRequest(options.rateLimit, options.trustProxy !== false);
+  if (!tokens) return limited;
+  // API token holders (mediators, courts, admins) are known and revocable: not limited. A
+  // request with a token that does not authenticate counts like any other.
+  return (req, res, next) => {
+    const token = bearerToken(req);
+    if (token === undefined || token.startsWith(INVITATION_PREFIX)) {
+      limited(req, res, next);
+      return;
+    }
+    if (tokens.known?.(token)) {
+      next();
+      return;
+    }
+    tokens.authenticate(token).then(
+      () => next(),
+      () => limited(req, res, next),
+    );
+  };
+}
+
+function countedRequest(
+  { windowMs, limit }: { windowMs: number; limit: number },
+  behindProxy: boolean,
+): RequestHandler {
   const windowS = Math.max(1, Math.ceil(windowMs / 1000));
   const counter = new WindowCounter(limit, windowS * 1000);
   const policy = `${limit};w=${windowS}`;
   // Behind a trusted proxy the client is whom it names (express's req.ip); otherwise the
   // socket's peer, read directly (req.ip parses forwarding headers on every call).
-  const behindProxy = options.trustProxy !== false;
   return (req: Request, res: Response, next) => {
     const r = counter.take(
       clientKey((behindProxy ? req.ip : req.socket.remoteAddress) ?? ""),

@@ -176,6 +176,18 @@ describe("back-pressure and rate limits", () => {
       expect([limited.status, codeOf(limited)]).toEqual([429, "RATE_LIMITED"]);
       expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
       expect((await call(s.url, "GET", "/healthz")).status).toBe(200);
+      // A token holder on a public route: not limited, and not counted.
+      for (const token of [s.tokens.court, s.tokens.court, s.tokens.mediator]) {
+        const held = await call(s.url, "GET", "/api/v1/log/checkpoint", { token });
+        expect(held.status).toBe(200);
+        expect(held.headers.get("ratelimit")).toBeNull();
+      }
+      // A token that does not authenticate counts like none; so does an invitation's.
+      const wrong = `${s.tokens.court.slice(0, -1)}${s.tokens.court.endsWith("A") ? "B" : "A"}`;
+      for (const token of [wrong, "inv_not-a-real-invitation", "not a token"]) {
+        const r = await call(s.url, "GET", "/api/v1/log/checkpoint", { token });
+        expect([r.status, codeOf(r)], token).toEqual([429, "RATE_LIMITED"]);
+      }
       expect(
         (
           await call(s.url, "POST", "/api/v1/evidence", {

@@ -118,6 +118,7 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
       },
       errors: { 409: "KEY_ALREADY_BOUND", 410: GONE },
       async handle({ params, body, res }) {
+        res.setHeader("Cache-Control", "no-store");
         sendJson(res, await bindPartyKey(cases, params.token, body));
       },
     }),
