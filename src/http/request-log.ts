@@ -5,12 +5,21 @@ import type { RandomBytes } from "../core/clock.js";
 import { routeOf } from "./metrics.js";
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** An invitation link's token in a path (/sign/inv_…, /api/v1/invitations/inv_…): a capability, never logged. */
+const INVITATION_IN_PATH = /\/inv_[^/]*/g;
+
+/** The path as logged: at most 200 characters, invitation tokens replaced. */
+export function loggedPath(path: string): string {
+  const short = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  return short.includes("/inv_") ? short.replace(INVITATION_IN_PATH, "/inv_[redacted]") : short;
+}
 
 /**
  * Gives every request an ID (the caller's X-Request-Id when it is a plain
  * token, else our own), echoes it in the answer, and logs one line per
  * request: method, route, path, status, time, and who (token ID and role).
- * Never headers, query strings, bodies or tokens.
+ * Never headers, query strings, bodies or tokens (invitation tokens in a
+ * path are replaced).
  */
 export function requestLog(logger: Logger, randomBytes: RandomBytes): RequestHandler {
   const boot = toHex(randomBytes(4));
@@ -26,7 +35,7 @@ export function requestLog(logger: Logger, randomBytes: RandomBytes): RequestHan
       reqId,
       method: req.method,
       route: routeOf(req),
-      path: req.path.length > 200 ? `${req.path.slice(0, 200)}…` : req.path,
+      path: loggedPath(req.path),
       status: res.statusCode,
       ms: Math.round((performance.now() - start) * 100) / 100,
       token: res.locals.principal?.id,

@@ -104,6 +104,12 @@ describe("tokens and roles", () => {
       json: { sha256: hex(0x5ec12e7), title: "secret title" },
     });
     await call(s.url, "GET", `/api/v1/log/proof/inclusion?index=0&size=1&token=${s.tokens.admin}`);
+    // An invitation link is a capability in the path: logged only as redacted.
+    const link = `inv_${"Q".repeat(43)}`;
+    await call(s.url, "GET", `/api/v1/invitations/${link}`);
+    await call(s.url, "PUT", `/api/v1/invitations/${link}/key`, { json: { publicKey: hex(1) } });
+    expect(logs).not.toContain(link);
+    expect(logs).toContain('"path":"/api/v1/invitations/inv_[redacted]/key"');
     expect(logs).toContain('"role":"mediator"');
     for (const t of Object.values(s.tokens)) expect(logs).not.toContain(t);
     expect(logs).not.toContain(revoked);
