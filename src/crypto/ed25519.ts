@@ -129,6 +129,21 @@ function isAcceptablePublicKey(pub: Uint8Array): boolean {
   );
 }
 
+/**
+ * A public key that strict verification could ever accept: canonically
+ * encoded, a point on the curve, and not of small order. Decodes the point
+ * (a fraction of a millisecond), so it is for accepting a key once, when it
+ * is bound to a party, not for each verification.
+ */
+export function isUsablePublicKey(pub: Uint8Array): boolean {
+  if (pub.length !== 32 || !isAcceptablePublicKey(pub)) return false;
+  try {
+    return !ed.Point.fromBytes(pub).isSmallOrder();
+  } catch {
+    return false; // not on the curve
+  }
+}
+
 // DER wrappers for raw Ed25519 keys (RFC 8410 §7 and §4).
 const PKCS8_PREFIX = Uint8Array.of(
   0x30,

@@ -1,6 +1,6 @@
 import { fromHex, isHexDigest, utf8 } from "../core/bytes.js";
 import { ValidationError } from "../core/errors.js";
-import { ed25519 } from "../crypto/ed25519.js";
+import { ed25519, isUsablePublicKey } from "../crypto/ed25519.js";
 import { formatSignaturePayload, type SignatureFields } from "./signature-payload.js";
 
 const HEX_KEY = /^[0-9a-f]{64}$/;
@@ -14,6 +14,21 @@ export function parsePublicKeyHex(hex: unknown): Uint8Array {
     );
   }
   return fromHex(hex, 32);
+}
+
+/**
+ * parsePublicKeyHex, and the key must be usable (isUsablePublicKey): for a key
+ * about to be bound to a party, which can never be replaced afterwards.
+ */
+export function parseUsablePublicKeyHex(hex: unknown): Uint8Array {
+  const key = parsePublicKeyHex(hex);
+  if (!isUsablePublicKey(key)) {
+    throw new ValidationError(
+      "INVALID_PUBLIC_KEY",
+      "publicKey is not a usable Ed25519 public key (not a point on the curve, not canonically encoded, or of small order); no signature could ever verify against it",
+    );
+  }
+  return key;
 }
 
 export function parseSignatureHex(hex: unknown): Uint8Array {

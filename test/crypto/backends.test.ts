@@ -3,7 +3,12 @@ import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
 import { concatBytes, toHex, utf8 } from "../../src/core/bytes.js";
-import { type Ed25519, ed25519Native, ed25519Portable } from "../../src/crypto/ed25519.js";
+import {
+  type Ed25519,
+  ed25519Native,
+  ed25519Portable,
+  isUsablePublicKey,
+} from "../../src/crypto/ed25519.js";
 import { sha256Native, sha256Portable } from "../../src/crypto/sha256.js";
 import { fixture, hex, testBytes } from "./helpers.js";
 
@@ -144,6 +149,23 @@ describe("Ed25519 backends: strict RFC 8032 edge cases beyond Wycheproof", () =>
     const s = (r + challenge(R, pub, message) * a) % L;
     expect(native.verify(sig(R, s), message, pub)).toBe(false);
     expect(ed25519Portable.verify(sig(R, s), message, pub)).toBe(true);
+  });
+});
+
+describe("isUsablePublicKey (keys bound to parties)", () => {
+  it("accepts real keys: RFC 8032's and every one Wycheproof verifies a valid signature with", () => {
+    const keys = [...rfc8032.map((v) => v.publicKey), ...cases.filter((c) => c.result === "valid").map((c) => c.pk)];
+    expect(keys.filter((k) => !isUsablePublicKey(hex(k)))).toEqual([]);
+  });
+
+  it("refuses small-order points, non-canonical encodings, points off the curve and wrong lengths", () => {
+    for (const A of torsionPoints()) expect(isUsablePublicKey(A), toHex(A)).toBe(false);
+    expect(isUsablePublicKey(le32(P + 1n))).toBe(false); // y >= p
+    expect(isUsablePublicKey(hex("ff".repeat(32)))).toBe(false);
+    // y = 2 has no x on the curve; noble refuses to decode it.
+    expect(() => ed.Point.fromBytes(le32(2n))).toThrow();
+    expect(isUsablePublicKey(le32(2n))).toBe(false);
+    expect(isUsablePublicKey(new Uint8Array(31))).toBe(false);
   });
 });
 

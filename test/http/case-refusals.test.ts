@@ -158,6 +158,17 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
       status: 400,
       code: "INVALID_PUBLIC_KEY",
     },
+    // Well-formed hex, but no signature could ever verify: bound, they would lock the party out.
+    ...[
+      ["not canonically encoded", "ff".repeat(32)],
+      ["of small order (the identity)", `01${"00".repeat(31)}`],
+      ["not a point on the curve", `02${"00".repeat(31)}`],
+    ].map(([what, publicKey]) => ({
+      desc: `a key ${what}`,
+      req: () => call(s.url, "PUT", `/api/v1/invitations/${inv.dave}/key`, { json: { publicKey } }),
+      status: 400,
+      code: "INVALID_PUBLIC_KEY",
+    })),
     {
       desc: "a party without a bound key",
       req: () => asMediator(a.id, signed(other, fa("carol", "guarantor"))),
@@ -410,6 +421,20 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
         }),
       status: 400,
       code: "DUPLICATE_PARTY",
+    },
+    {
+      desc: "a party key of small order",
+      req: () =>
+        call(s.url, "POST", "/api/v1/cases", {
+          token: s.tokens.mediator,
+          json: {
+            caseNumber: "1",
+            title: "t",
+            parties: [{ id: "a", role: "r", name: "A", publicKey: `01${"00".repeat(31)}` }],
+          },
+        }),
+      status: 400,
+      code: "INVALID_PUBLIC_KEY",
     },
     {
       desc: "a party key that is not hex",

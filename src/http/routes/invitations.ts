@@ -105,7 +105,8 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
       tag: "cases",
       summary: "Bind the party's Ed25519 public key",
       description:
-        "Once per party: the same key again is a no-op, another key is 409 `KEY_ALREADY_BOUND`. " +
+        "Once per party: the same key again is a no-op, another key is 409 `KEY_ALREADY_BOUND`; " +
+        "a key off the curve, non-canonical or of small order is 400 `INVALID_PUBLIC_KEY`. " +
         "The private key never reaches the server.",
       params: tokenParams,
       body: z.object({ publicKey: hex64.meta({ description: "32-byte Ed25519 key, hex" }) }).strict(),

@@ -1,5 +1,5 @@
 import { ConflictError } from "../../core/errors.js";
-import { parsePublicKeyHex } from "../../esign/verify-signature.js";
+import { parseUsablePublicKeyHex } from "../../esign/verify-signature.js";
 import type { CaseServices } from "./context.js";
 import { openInvitation } from "./invitations.js";
 import { loadCase } from "./load-case.js";
@@ -8,7 +8,7 @@ import { loadCase } from "./load-case.js";
 export async function bindPartyKey(ctx: CaseServices, token: string, input: unknown) {
   const { inv } = await openInvitation(ctx, token);
   const publicKey = (input as { publicKey?: unknown } | null)?.publicKey;
-  parsePublicKeyHex(publicKey);
+  parseUsablePublicKeyHex(publicKey);
   return ctx.locks.run(inv.caseId, async () => {
     const c = await loadCase(ctx, inv.caseId);
     const party = c.parties.find((p) => p.id === inv.signer);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { toBase64, toHex } from "../../core/bytes.js";
 import { ValidationError } from "../../core/errors.js";
 import { type CaseRecord, publicCase } from "../../esign/case.js";
+import { parseUsablePublicKeyHex } from "../../esign/verify-signature.js";
 import type { CaseServices } from "./context.js";
 import type { PdfTools } from "./pdf-tools.js";
 
@@ -67,9 +68,16 @@ export async function createCase(
     throw new ValidationError(problem.code, `${where}: ${problem.message}`);
   }
   const ids = new Set<string>();
-  for (const p of o.parties) {
+  for (const [i, p] of o.parties.entries()) {
     if (ids.has(p.id)) throw new ValidationError("DUPLICATE_PARTY", `party id ${p.id} appears twice`);
     ids.add(p.id);
+    if (p.publicKey !== undefined) {
+      try {
+        parseUsablePublicKeyHex(p.publicKey);
+      } catch (e) {
+        throw new ValidationError("INVALID_PUBLIC_KEY", `parties.${i}.publicKey: ${(e as Error).message}`);
+      }
+    }
   }
   if (o.webhook && !/^https?:/.test(o.webhook.url))
     throw new ValidationError("WEBHOOK_INVALID", "webhook url must be http(s)");
