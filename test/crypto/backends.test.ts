@@ -3,12 +3,7 @@ import * as ed from "@noble/ed25519";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
 import { concatBytes, toHex, utf8 } from "../../src/core/bytes.js";
-import {
-  type Ed25519,
-  ed25519Native,
-  ed25519Portable,
-  isUsablePublicKey,
-} from "../../src/crypto/ed25519.js";
+import { type Ed25519, ed25519Native, ed25519Portable, isUsablePublicKey } from "../../src/crypto/ed25519.js";
 import { sha256Native, sha256Portable } from "../../src/crypto/sha256.js";
 import { fixture, hex, testBytes } from "./helpers.js";
 
@@ -154,7 +149,10 @@ describe("Ed25519 backends: strict RFC 8032 edge cases beyond Wycheproof", () =>
 
 describe("isUsablePublicKey (keys bound to parties)", () => {
   it("accepts real keys: RFC 8032's and every one Wycheproof verifies a valid signature with", () => {
-    const keys = [...rfc8032.map((v) => v.publicKey), ...cases.filter((c) => c.result === "valid").map((c) => c.pk)];
+    const keys = [
+      ...rfc8032.map((v) => v.publicKey),
+      ...cases.filter((c) => c.result === "valid").map((c) => c.pk),
+    ];
     expect(keys.filter((k) => !isUsablePublicKey(hex(k)))).toEqual([]);
   });
 
