@@ -24,8 +24,28 @@ export function canonicalJson(value: unknown): string {
 
 const NOT_JSON = Symbol("not JSON");
 
+/**
+ * What I-JSON (RFC 7493 §2.1), which RFC 8785 requires of its input, keeps out
+ * of strings: surrogates that are not part of a pair, and noncharacters
+ * (U+FDD0..U+FDEF and the last two code points of every plane). Other JCS
+ * implementations refuse them or write them differently, so an entry holding
+ * one could not be recomputed by independent code.
+ */
+const NOT_I_JSON =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/;
+
+/** True when `s` may appear in canonical JSON (no lone surrogate, no noncharacter). */
+export function isIJsonString(s: string): boolean {
+  return !NOT_I_JSON.test(s);
+}
+
+function string(s: string): string {
+  if (NOT_I_JSON.test(s)) throw NOT_JSON;
+  return JSON.stringify(s);
+}
+
 function write(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return string(v);
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw NOT_JSON;
     return JSON.stringify(v);
@@ -46,7 +66,7 @@ function write(v: unknown): string {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       if (i > 0) out += ",";
-      out += `${JSON.stringify(k)}:${write(v[k])}`;
+      out += `${string(k)}:${write(v[k])}`;
     }
     return `${out}}`;
   }
@@ -63,8 +83,18 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
+const notIJson = (path: string) =>
+  new ValidationError(
+    "INVALID_ARGUMENT",
+    `${path}: text holds a lone surrogate or a noncharacter (U+FDD0-U+FDEF, U+FFFE, U+FFFF…), which I-JSON (RFC 7493) and so canonical JSON (RFC 8785) exclude`,
+  );
+
 function assertJsonValue(v: unknown, path: string): void {
-  if (v === null || typeof v === "string" || typeof v === "boolean") return;
+  if (typeof v === "string") {
+    if (!isIJsonString(v)) throw notIJson(path);
+    return;
+  }
+  if (v === null || typeof v === "boolean") return;
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new ValidationError("INVALID_ARGUMENT", `${path}: number must be finite`);
     return;
@@ -74,7 +104,10 @@ function assertJsonValue(v: unknown, path: string): void {
     return;
   }
   if (isPlainObject(v)) {
-    for (const [k, x] of Object.entries(v)) assertJsonValue(x, `${path}.${k}`);
+    for (const [k, x] of Object.entries(v)) {
+      if (!isIJsonString(k)) throw notIJson(`${path} (a key)`);
+      assertJsonValue(x, `${path}.${k}`);
+    }
     return;
   }
   throw new ValidationError("INVALID_ARGUMENT", `${path}: not a JSON value (${typeof v})`);

@@ -199,6 +199,14 @@ function receiveUpload(
         fail(
           new AppError("PAYLOAD_TOO_LARGE", `form field "${name}" is longer than ${MAX_FIELD_BYTES} bytes`),
         );
+      } else if (value.includes("\uFFFD")) {
+        // Bytes that are not UTF-8 arrive replaced by U+FFFD: refused, never recorded changed.
+        fail(
+          new ValidationError(
+            "INVALID_ARGUMENT",
+            `form field "${name}" is not valid UTF-8 (or holds U+FFFD, the replacement character)`,
+          ),
+        );
       } else {
         fields[name] = value;
       }

@@ -140,7 +140,16 @@ export function parseEntry(data: Uint8Array): Entry {
   if (typeof e.body !== "object" || e.body === null || Array.isArray(e.body)) {
     throw new ValidationError("INVALID_ENTRY", "body must be an object");
   }
-  if (canonicalJson(o) !== text)
+  let canonical: string;
+  try {
+    canonical = canonicalJson(o);
+  } catch (cause) {
+    // Text I-JSON excludes (a lone surrogate, a noncharacter): no canonical form exists.
+    throw new ValidationError("INVALID_ENTRY", `entry has no RFC 8785 canonical form: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  if (canonical !== text)
     throw new ValidationError("INVALID_ENTRY", "entry is not in RFC 8785 canonical form");
   return o as Entry;
 }

@@ -1,10 +1,19 @@
 import canonicalize from "canonicalize";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../src/core/canonical-json.js";
+import { canonicalJson, isIJsonString } from "../../src/core/canonical-json.js";
 import { AppError } from "../../src/core/errors.js";
 
 const reference = canonicalize as unknown as (v: unknown) => string;
+
+/** Every string and key of a JSON value is I-JSON text. */
+function iJson(v: unknown): boolean {
+  if (typeof v === "string") return isIJsonString(v);
+  if (Array.isArray(v)) return v.every(iJson);
+  if (typeof v === "object" && v !== null)
+    return Object.entries(v).every(([k, x]) => isIJsonString(k) && iJson(x));
+  return true;
+}
 
 function refusal(v: unknown): string {
   try {
@@ -34,11 +43,12 @@ describe("canonicalJson (RFC 8785)", () => {
     expect(canonicalJson(input)).toBe('{"\\r":2,"1":4,"10":8,"9":9,"\u0080":6,"ö":7,"€":1,"😀":5,"דּ":3}');
   });
 
-  it("agrees with the canonicalize package on random values (ASCII, any code points, graphemes)", () => {
+  it("agrees with the canonicalize package on random I-JSON values (ASCII, any code points, graphemes), refuses the rest", () => {
     for (const stringUnit of [undefined, "binary", "grapheme"] as const) {
       fc.assert(
         fc.property(fc.jsonValue(stringUnit ? { stringUnit } : {}), (v) => {
-          expect(canonicalJson(v)).toBe(reference(v));
+          if (iJson(v)) expect(canonicalJson(v)).toBe(reference(v));
+          else expect(refusal(v)).toMatch(/lone surrogate or a noncharacter/);
         }),
         { numRuns: 1000, seed: 8785 },
       );
@@ -59,5 +69,24 @@ describe("canonicalJson (RFC 8785)", () => {
     expect(refusal({ a: Object.assign([1, 2], { toJSON: () => "x" }) })).toContain("$.a: not a JSON value");
     class List extends Array {}
     expect(refusal(List.from([1]))).toContain("$: not a JSON value");
+  });
+
+  it("refuses text I-JSON excludes (RFC 7493 §2.1): lone surrogates and noncharacters, in values and keys", () => {
+    for (const bad of [
+      "a\ud800b",
+      "\udc00",
+      "x\ud83d",
+      "\ufdd0",
+      "\ufffe",
+      "\uffff",
+      "\u{1fffe}",
+      "\u{10ffff}",
+    ]) {
+      expect(refusal({ t: [bad] }), JSON.stringify(bad)).toMatch(/^\$\.t\[0\]: text holds a lone surrogate/);
+      expect(refusal({ [bad]: 1 })).toMatch(/^\$ \(a key\): /);
+    }
+    // Pairs, controls and the characters around the excluded ranges are text like any other.
+    for (const good of ["😀", "\u0000\u001f", "\ufdcf\ufdf0\ufffd", "\u{1fffd}", "\u{10fffd}"])
+      expect(canonicalJson({ t: good })).toBe(reference({ t: good }));
   });
 });

@@ -422,6 +422,25 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
       status: 400,
       code: "DUPLICATE_PARTY",
     },
+    ...[
+      ["caseNumber", { caseNumber: "1\u0000" }],
+      ["title", { title: "a\nb" }],
+      ["parties.0.name", { parties: [{ id: "a", role: "r", name: "A\tB" }] }],
+    ].map(([field, change]) => ({
+      desc: `a control character in ${field}`,
+      req: () =>
+        call(s.url, "POST", "/api/v1/cases", {
+          token: s.tokens.mediator,
+          json: {
+            caseNumber: "1",
+            title: "t",
+            parties: [{ id: "a", role: "r", name: "A" }],
+            ...(change as object),
+          },
+        }),
+      status: 400,
+      code: "INVALID_ARGUMENT",
+    })),
     {
       desc: "a party key of small order",
       req: () =>

@@ -19,6 +19,48 @@ describe("HTTP error handling", () => {
     }
   });
 
+  it("records no text that is not what was sent: invalid UTF-8 and text outside I-JSON are refused", async () => {
+    const before = s.ledger.size;
+    const raw = (tail: number[]) =>
+      new Uint8Array([...Buffer.from(`{"sha256":"${hex(0xbad)}","title":"a`), ...tail, ...Buffer.from('b"}')]);
+    // A stray byte, an overlong "/", an encoded surrogate: never decoded into U+FFFD and kept.
+    for (const tail of [[0xff, 0xfe], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+      const r = await post("/api/v1/evidence", {
+        body: raw(tail) as Uint8Array<ArrayBuffer>,
+        headers: { "content-type": "application/json" },
+      });
+      expect([r.status, codeOf(r), r.json.error.message], String(tail)).toEqual([
+        400,
+        "MALFORMED_JSON",
+        "the request body is not valid UTF-8",
+      ]);
+    }
+    // Well-formed JSON escapes for a lone surrogate or a noncharacter (RFC 7493 §2.1).
+    for (const title of ["a\\ud800b", "\\uffff"]) {
+      const r = await post("/api/v1/evidence", { json: `{"sha256":"${hex(0xbad)}","title":"${title}"}` });
+      expect([r.status, codeOf(r)], title).toEqual([400, "INVALID_ARGUMENT"]);
+      expect(r.json.error.message).toMatch(/title: text holds a lone surrogate or a noncharacter/);
+    }
+    // A form field is raw bytes too (FormData would encode a string as UTF-8, so by hand).
+    const part = (headers: string, bytes: number[]) => [
+      ...Buffer.from(`--B\r\n${headers}\r\n\r\n`),
+      ...bytes,
+      ...Buffer.from("\r\n"),
+    ];
+    const multipart = new Uint8Array([
+      ...part('Content-Disposition: form-data; name="file"; filename="e.txt"', [...Buffer.from("evidence")]),
+      ...part('Content-Disposition: form-data; name="title"', [0x61, 0xff, 0x62]),
+      ...Buffer.from("--B--\r\n"),
+    ]);
+    const upload = await post("/api/v1/evidence", {
+      body: multipart as Uint8Array<ArrayBuffer>,
+      headers: { "content-type": "multipart/form-data; boundary=B" },
+    });
+    expect([upload.status, codeOf(upload)]).toEqual([400, "INVALID_ARGUMENT"]);
+    expect(upload.json.error.message).toContain('form field "title" is not valid UTF-8');
+    expect(s.ledger.size).toBe(before);
+  });
+
   it("answers JSON bodies over 1 MiB with 413 PAYLOAD_TOO_LARGE", async () => {
     const r = await post("/api/v1/evidence/batch", {
       json: { items: [{ sha256: hex(1), title: "x".repeat(1024 * 1024) }] },

@@ -54,6 +54,8 @@ describe("ledger entries", () => {
       canonicalJson({ ...base, time: "2026-11-26T10:00:00Z" }),
       canonicalJson({ ...base, extra: 1 }),
       "not json",
+      // JSON.stringify's escape for a lone surrogate: valid JSON, but no RFC 8785 canonical form.
+      canonicalJson({ ...base, body: { sha256: "cd".repeat(32), title: "x" } }).replace('"x"', '"\\ud800"'),
     ];
     for (const s of bad)
       expect(() => parseEntry(utf8(s)), s).toThrow(expect.objectContaining({ code: "INVALID_ENTRY" }));

@@ -8,11 +8,19 @@ import type { PdfTools } from "./pdf-tools.js";
 
 const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
 /**
- * Text as people type it, kept in Unicode's composed form (NFC): "é" typed as
- * e + U+0301 is the same name as the single character, and the seal's font
- * draws the composed character where it may lack the combining mark.
+ * One line of text as people type it, kept in Unicode's composed form (NFC):
+ * "é" typed as e + U+0301 is the same name as the single character, and the
+ * seal's font draws the composed character where it may lack the combining
+ * mark. Control characters (tabs, line breaks, NUL…) are refused.
  */
-const text = (max: number) => z.string().trim().normalize("NFC").min(1).max(max);
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .normalize("NFC")
+    .min(1)
+    .max(max)
+    .regex(/^\P{Cc}*$/u, "must not contain control characters");
 
 export const createCaseInput = z
   .object({
