@@ -145,9 +145,13 @@ export function parseEntry(data: Uint8Array): Entry {
     canonical = canonicalJson(o);
   } catch (cause) {
     // Text I-JSON excludes (a lone surrogate, a noncharacter): no canonical form exists.
-    throw new ValidationError("INVALID_ENTRY", `entry has no RFC 8785 canonical form: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new ValidationError(
+      "INVALID_ENTRY",
+      `entry has no RFC 8785 canonical form: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
   if (canonical !== text)
     throw new ValidationError("INVALID_ENTRY", "entry is not in RFC 8785 canonical form");

@@ -22,9 +22,17 @@ describe("HTTP error handling", () => {
   it("records no text that is not what was sent: invalid UTF-8 and text outside I-JSON are refused", async () => {
     const before = s.ledger.size;
     const raw = (tail: number[]) =>
-      new Uint8Array([...Buffer.from(`{"sha256":"${hex(0xbad)}","title":"a`), ...tail, ...Buffer.from('b"}')]);
+      new Uint8Array([
+        ...Buffer.from(`{"sha256":"${hex(0xbad)}","title":"a`),
+        ...tail,
+        ...Buffer.from('b"}'),
+      ]);
     // A stray byte, an overlong "/", an encoded surrogate: never decoded into U+FFFD and kept.
-    for (const tail of [[0xff, 0xfe], [0xc0, 0xaf], [0xed, 0xa0, 0x80]]) {
+    for (const tail of [
+      [0xff, 0xfe],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+    ]) {
       const r = await post("/api/v1/evidence", {
         body: raw(tail) as Uint8Array<ArrayBuffer>,
         headers: { "content-type": "application/json" },
