@@ -20,6 +20,33 @@ export function mountOperations(
   deps: AppDeps,
   limiter: RequestHandler | undefined,
 ): void {
+  // A known path with another method: 405 with Allow (and a plain answer to OPTIONS). A path
+  // that another route's parameter would also match gets its answer before every route
+  // (GET /api/v1/evidence/batch is not GET /api/v1/evidence/:id with id "batch"); the
+  // others after them, off the path of every request that has its route.
+  const methods = new Map<string, string[]>();
+  for (const op of ops) methods.set(op.path, [...(methods.get(op.path) ?? []), op.method.toUpperCase()]);
+  const otherMethods = (list: string[]): RequestHandler => {
+    const allowed = [...list, ...(list.includes("GET") ? ["HEAD"] : [])];
+    const allow = allowed.join(", ");
+    return (req, res, next) => {
+      if (allowed.includes(req.method)) {
+        next();
+        return;
+      }
+      res.setHeader("Allow", allow);
+      if (req.method === "OPTIONS") {
+        res.status(204).end();
+        return;
+      }
+      throw new AppError("METHOD_NOT_ALLOWED", `${req.method} is not supported here; use ${allow}`);
+    };
+  };
+  const patterns = [...methods.keys()]
+    .filter((p) => p.includes(":"))
+    .map((p) => new RegExp(`^${p.replace(/:[^/]+/g, "[^/]+")}$`));
+  const shadowed = (path: string) => !path.includes(":") && patterns.some((r) => r.test(path));
+  for (const [path, list] of methods) if (shadowed(path)) app.all(path, otherMethods(list));
   for (const op of ops) {
     const chain: RequestHandler[] = [];
     if (limiter && (op.rateLimited ?? op.roles === undefined)) chain.push(limiter);
@@ -40,20 +67,7 @@ export function mountOperations(
     });
     app[op.method](op.path, ...chain);
   }
-  // A known path with another method: 405 with Allow (and a plain answer to OPTIONS).
-  const methods = new Map<string, string[]>();
-  for (const op of ops) methods.set(op.path, [...(methods.get(op.path) ?? []), op.method.toUpperCase()]);
-  for (const [path, list] of methods) {
-    const allow = [...list, ...(list.includes("GET") ? ["HEAD"] : [])].join(", ");
-    app.all(path, (req, res) => {
-      res.setHeader("Allow", allow);
-      if (req.method === "OPTIONS") {
-        res.status(204).end();
-        return;
-      }
-      throw new AppError("METHOD_NOT_ALLOWED", `${req.method} is not supported here; use ${allow}`);
-    });
-  }
+  for (const [path, list] of methods) if (!shadowed(path)) app.all(path, otherMethods(list));
 }
 
 /** The body through the operation's quick check if it has one, else (or when that declines) its schema. */

@@ -35,7 +35,8 @@ export function evidenceIdFromLeafHash(leafHash: Uint8Array): string {
  * and Crockford's look-alikes (O→0, I/L→1) as people type them.
  */
 export function parseEvidenceId(id: string): Uint8Array {
-  if (typeof id !== "string" || !/^NTR-/i.test(id) || id.length !== PREFIX.length + 16) {
+  // ASCII only, checked before upper-casing: "ı".toUpperCase() is "I" and "ß" becomes "SS".
+  if (typeof id !== "string" || !/^NTR-[0-9A-Za-z]{16}$/i.test(id)) {
     throw new ValidationError(
       "INVALID_ARGUMENT",
       "evidence ID must look like NTR- followed by 16 base32 characters",

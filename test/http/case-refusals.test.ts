@@ -485,6 +485,21 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
       code: "WEBHOOK_INVALID",
     },
     {
+      desc: "a webhook url with credentials in it (every reader of the case would see them)",
+      req: () =>
+        call(s.url, "POST", "/api/v1/cases", {
+          token: s.tokens.mediator,
+          json: {
+            caseNumber: "1",
+            title: "t",
+            parties: [{ id: "a", role: "r", name: "A" }],
+            webhook: { url: "https://user:pass@example.com/x" },
+          },
+        }),
+      status: 400,
+      code: "WEBHOOK_INVALID",
+    },
+    {
       desc: "a case with no parties",
       req: () =>
         call(s.url, "POST", "/api/v1/cases", {

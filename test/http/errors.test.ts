@@ -127,6 +127,15 @@ describe("HTTP error handling", () => {
     expect([m.status, codeOf(m)]).toEqual([405, "METHOD_NOT_ALLOWED"]);
     expect(m.headers.get("allow")).toBe("POST");
     expect((await call(s.url, "PUT", "/api/v1/log/checkpoint")).headers.get("allow")).toBe("GET, HEAD");
+    // A known path that a parameter of another route would also match (GET /evidence/:id).
+    for (const method of ["GET", "HEAD"]) {
+      const batch = await call(s.url, method, "/api/v1/evidence/batch");
+      expect([batch.status, batch.headers.get("allow")], method).toEqual([405, "POST"]);
+    }
+    expect((await call(s.url, "OPTIONS", "/api/v1/evidence/batch")).status).toBe(204);
+    expect(
+      (await post("/api/v1/evidence/batch", { json: { items: [{ sha256: hex(0xba7c) }] } })).status,
+    ).toBe(201);
     expect((await call(s.url, "GET", "/api/v1/log/entries/%E0%A4%A")).status).toBe(400);
   });
 

@@ -29,6 +29,10 @@ describe("evidence IDs", () => {
       "XYZ-0000000000000000",
       "NTR-000000000000000U",
       "NTR-0000000000000000X",
+      // Letters that upper-case into ASCII ("ı" to I, "ſ" to S, "ß" to SS) are not Crockford base32.
+      "NTR-\u01310000000000000000".slice(0, 20),
+      "NTR-000000000000000\u017f",
+      "NTR-000000000000000\u00df",
     ]) {
       expect(() => parseEvidenceId(id), id).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
     }
