@@ -15,14 +15,27 @@ export const dockingInput = z
   .object({
     items: z
       .array(
-        z.union([
-          z
-            .object({
-              sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex characters"),
-            })
-            .strict(),
-          z.object({ evidenceId: z.string().min(1).max(40) }).strict(),
-        ]),
+        z.union(
+          [
+            z
+              .object({
+                sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex characters"),
+              })
+              .strict(),
+            z
+              .object({
+                // Crockford base32 (I, L and O read as 1, 1 and 0; no U), as parseEvidenceId reads it.
+                evidenceId: z
+                  .string()
+                  .regex(
+                    /^NTR-[0-9A-TV-Z]{16}$/i,
+                    "evidenceId must be NTR- followed by 16 base32 characters",
+                  ),
+              })
+              .strict(),
+          ],
+          { error: 'each item is {"sha256": …} or {"evidenceId": …}, exactly one of them' },
+        ),
       )
       .min(1)
       .max(MAX_DOCKING_ITEMS),

@@ -69,9 +69,16 @@ describe("court docking batch verify", () => {
       { items: [] },
       { items: [{ sha256: "xyz" }] },
       { items: [{ both: 1 }] },
+      { items: [{ sha256: digest(1), evidenceId: "NTR-0000000000000000" }] },
+      // Malformed, not merely unknown: refused like a malformed digest, not answered valid: false.
+      { items: [{ evidenceId: "NTR-XX" }] },
+      { items: [{ evidenceId: "NTR-000000000000000U" }] },
       { items: Array.from({ length: 1001 }, () => ({ sha256: digest(1) })) },
     ]) {
       await expect(dockingVerify(ledger, bad, { clock })).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
     }
+    await expect(dockingVerify(ledger, { items: [{}] }, { clock })).rejects.toThrow(
+      'items.0: each item is {"sha256": …} or {"evidenceId": …}, exactly one of them',
+    );
   });
 });
