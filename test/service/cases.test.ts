@@ -210,6 +210,14 @@ describe("mediation cases", () => {
     await expect(
       attestIdentity(ctx, c.id, { signer: "alice", method: "CTID!", identity }, "m"),
     ).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    // verifiedAt: UTC, and not after now (beyond the clock skew allowed); nothing recorded.
+    const size = ctx.ledger.size;
+    const at = (verifiedAt: string) =>
+      attestIdentity(ctx, c.id, { signer: "alice", method: "ctid", identity, verifiedAt }, "m");
+    await expect(at("2026-11-27T10:00:00+08:00")).rejects.toThrow(/must be an RFC 3339 UTC time ending in Z/);
+    const later = new Date(ctx.clock.now().getTime() + ctx.signatureToleranceMs + 60_000).toISOString();
+    await expect(at(later)).rejects.toMatchObject({ code: "INVALID_TIME" });
+    expect(ctx.ledger.size).toBe(size);
   });
 
   it("refuses a second attestation of a party until the first is erased, so every commitment stays openable", async () => {

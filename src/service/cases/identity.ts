@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toHex } from "../../core/bytes.js";
-import { ConflictError, NotFoundError } from "../../core/errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../../core/errors.js";
 import { findParty } from "../../esign/case.js";
 import { identityCommitment } from "../../esign/identity-commitment.js";
 import type { JsonObject } from "../../ledger/entry.js";
@@ -20,7 +20,10 @@ export const attestIdentityInput = z
       .string()
       .regex(/^[a-z0-9-]{1,32}$/, "method must be a short lowercase word like ctid or in-person"),
     /** When the check happened (defaults to now). */
-    verifiedAt: z.string().datetime().optional(),
+    verifiedAt: z
+      .string()
+      .datetime({ error: "verifiedAt must be an RFC 3339 UTC time ending in Z, e.g. 2026-11-27T10:00:00Z" })
+      .optional(),
     /** Personal data checked (name, ID number, phone…): stored apart, erasable, never on the log. */
     identity: z
       .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean()]))
@@ -43,6 +46,15 @@ export async function attestIdentity(
   attestedBy: string,
 ): Promise<Receipt & { commitment: string }> {
   const o = parseInput(attestIdentityInput, input);
+  // A check cannot have happened after now (beyond the clock skew signatures are allowed).
+  if (o.verifiedAt !== undefined) {
+    const ahead = Date.parse(o.verifiedAt) - ctx.clock.now().getTime();
+    if (ahead > ctx.signatureToleranceMs)
+      throw new ValidationError(
+        "INVALID_TIME",
+        `verifiedAt is ${Math.round(ahead / 1000)} s after the server's clock; give the time the check happened`,
+      );
+  }
   // One attestation per party at a time, so each commitment on the log stays openable
   // until its data is erased on purpose (a second one would replace the data and salt).
   return ctx.locks.run(caseId, async () => {
