@@ -35,6 +35,8 @@ export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   WEBHOOK_INVALID: 400,
   EMPTY: 400,
   NOT_PDF: 400,
+  ENCRYPTED: 400,
+  CORRUPT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   // An invitation lets its party act only as itself, in its own case: acting outside that is forbidden.

@@ -27,5 +27,15 @@ export function parseInput<T extends z.ZodType>(
   const defaults = where === "body" ? FIELD_CODES : { ...FIELD_CODES, ...TREE_FIELD_CODES };
   const code = (field && (codes[field] ?? defaults[field])) || "INVALID_ARGUMENT";
   const at = path.length ? `${where} ${path.join(".")}` : where;
-  throw new ValidationError(code, `${at}: ${issue?.message ?? "invalid"}`);
+  throw new ValidationError(code, `${at}: ${plainMessage(issue)}`);
+}
+
+/** zod's message, said plainly for the two mistakes its wording hides: a missing value, a repeated one. */
+function plainMessage(issue: z.core.$ZodIssue | undefined): string {
+  if (issue?.code === "invalid_type") {
+    const received = / received (\w+)$/.exec(issue.message)?.[1];
+    if (received === "undefined") return "is required";
+    if (received === "array" && issue.expected !== "array") return "is given more than once; give it once";
+  }
+  return issue?.message ?? "invalid";
 }

@@ -140,6 +140,15 @@ describe("public log API", () => {
     expect([r.status, codeOf(r)]).toEqual([400, code]);
   });
 
+  it("says plainly when a query parameter is missing or repeated", async () => {
+    expect((await get("/api/v1/log/proof/inclusion?size=3")).json.error.message).toBe(
+      "query index: is required",
+    );
+    expect((await get("/api/v1/log/proof/inclusion?index=1&index=2")).json.error.message).toBe(
+      "query index: is given more than once; give it once",
+    );
+  });
+
   it("proves consistency between tree sizes", async () => {
     const r = await get("/api/v1/log/proof/consistency?from=4&to=12");
     expect(r.status).toBe(200);
