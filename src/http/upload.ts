@@ -37,7 +37,7 @@ export async function hashUpload(
   try {
     received = await receiveUpload(req, res, {
       ...opts,
-      tooLargeMessage: `the uploaded file is larger than the limit of ${opts.maxBytes} bytes; deposit its SHA-256 digest as JSON instead`,
+      tooLargeMessage: `the uploaded file is larger than the limit of ${opts.maxBytes} bytes; send its SHA-256 digest as JSON instead`,
       onChunk: (c) => {
         if (kept) {
           if (keptBytes === 0 && !(c[0] === 0x25 && c[1] === 0x50 && c[2] === 0x44 && c[3] === 0x46))
@@ -108,12 +108,13 @@ function receiveUpload(
         // Large buffers mean fewer pause/resume round trips between the socket, the parser and the hash.
         highWaterMark: 1 << 20,
         fileHwm: 1 << 20,
+        // One part more of each kind than allowed reaches the handlers below, which name it.
         limits: {
-          files: 1,
+          files: 2,
           fileSize: opts.maxBytes,
-          fields: opts.fields.length,
+          fields: opts.fields.length + 1,
           fieldSize: MAX_FIELD_BYTES,
-          parts: opts.fields.length + 1,
+          parts: opts.fields.length + 2,
         },
       });
     } catch (cause) {
@@ -156,7 +157,11 @@ function receiveUpload(
         fail(
           new ValidationError(
             "INVALID_ARGUMENT",
-            `unexpected file part "${name}"; send one part named "file"`,
+            name === undefined
+              ? "a form part has no name; send one part named \"file\""
+              : sawFile && name === "file"
+                ? 'the form has a second part named "file"; send one file per request'
+                : `unexpected file part "${name}"; send one part named "file"`,
           ),
         );
         return;
@@ -186,7 +191,14 @@ function receiveUpload(
       });
     });
     bb.on("field", (name, value, _nameTruncated, valueTruncated) => {
-      if (!opts.fields.includes(name)) {
+      if (name === "file") {
+        fail(
+          new ValidationError(
+            "INVALID_ARGUMENT",
+            'the part named "file" has no filename, so it reads as a text field; send it as a file (Content-Disposition: form-data; name="file"; filename="…")',
+          ),
+        );
+      } else if (!opts.fields.includes(name)) {
         fail(
           new ValidationError(
             "INVALID_ARGUMENT",

@@ -142,6 +142,25 @@ describe("multipart uploads (streamed through SHA-256, never stored)", () => {
     expect(s.ledger.size).toBe(before);
   });
 
+  it("names the part at fault", async () => {
+    const form = (...parts: [string, string][]) =>
+      `${parts.map(([disposition, body]) => `--B\r\nContent-Disposition: ${disposition}\r\n\r\n${body}\r\n`).join("")}--B--\r\n`;
+    const file = ['form-data; name="file"; filename="a.txt"', "x"] as [string, string];
+    for (const [body, message] of [
+      [form(file, ['form-data; name="title"', "t"]), 'unexpected form field "title"; allowed: file'],
+      [form(file, file), 'the form has a second part named "file"; send one file per request'],
+      [form(['form-data; name="file"', "x"]), 'the part named "file" has no filename'],
+      [form(['form-data; filename="a.txt"', "x"]), "a form part has no name"],
+    ]) {
+      const r = await call(s.url, "POST", "/api/v1/verify", {
+        body,
+        headers: { "content-type": "multipart/form-data; boundary=B" },
+      });
+      expect([r.status, codeOf(r)], message).toEqual([400, "INVALID_ARGUMENT"]);
+      expect(r.json.error.message).toContain(message);
+    }
+  });
+
   it("refuses multipart without a boundary and other content types with 415", async () => {
     const noBoundary = await call(s.url, "POST", "/api/v1/evidence", {
       token: s.tokens.mediator,
