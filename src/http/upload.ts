@@ -158,7 +158,7 @@ function receiveUpload(
           new ValidationError(
             "INVALID_ARGUMENT",
             name === undefined
-              ? "a form part has no name; send one part named \"file\""
+              ? 'a form part has no name; send one part named "file"'
               : sawFile && name === "file"
                 ? 'the form has a second part named "file"; send one file per request'
                 : `unexpected file part "${name}"; send one part named "file"`,
