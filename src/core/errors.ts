@@ -89,6 +89,8 @@ export type ErrorCode =
   | "FILE_MISSING"
   | "ROUTE_NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
+  | "REQUEST_TIMEOUT"
+  | "HEADERS_TOO_LARGE"
   | "RATE_LIMITED"
   | "SERVER_UNREACHABLE"
   // court witness (c2sp.org/tlog-witness add-checkpoint refusals)

@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, type Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Express } from "express";
+import type { ErrorCode } from "../core/errors.js";
 
 export interface RunningServer {
   server: Server;
@@ -42,9 +43,47 @@ export function createAppServer(app: Express): Server {
   );
 }
 
+/** What a request Node's HTTP parser refused gets: the status and code of its fault. */
+function parseFault(code: string | undefined): [number, string, ErrorCode, string] {
+  switch (code) {
+    case "HPE_INVALID_METHOD":
+      return [405, "Method Not Allowed", "METHOD_NOT_ALLOWED", "unknown HTTP method"];
+    case "HPE_HEADER_OVERFLOW":
+      return [
+        431,
+        "Request Header Fields Too Large",
+        "HEADERS_TOO_LARGE",
+        "the request's headers are too large",
+      ];
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return [408, "Request Timeout", "REQUEST_TIMEOUT", "the request's headers did not arrive in time"];
+    default:
+      return [400, "Bad Request", "MALFORMED_REQUEST", "the request is not well-formed HTTP/1.1"];
+  }
+}
+
+/**
+ * Answers a request the HTTP parser refused (never seen by the app) with the
+ * API's JSON error body, as every other refusal, instead of Node's bare 400,
+ * and closes the connection: the rest of its bytes cannot be trusted.
+ */
+function answerUnparsable(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] = parseFault(err.code);
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Listens on host:port (port 0 picks a free one). */
 export async function listen(app: Express, opts: { port: number; host: string }): Promise<RunningServer> {
   const server = createAppServer(app);
+  server.on("clientError", answerUnparsable);
   // Long uploads are legitimate; slow-loris headers are not.
   server.headersTimeout = 30_000;
   server.requestTimeout = 0;

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, codeOf, hex, rawConnection, startTestService, type TestService } from "./helpers.js";
@@ -137,6 +138,24 @@ describe("HTTP error handling", () => {
       (await post("/api/v1/evidence/batch", { json: { items: [{ sha256: hex(0xba7c) }] } })).status,
     ).toBe(201);
     expect((await call(s.url, "GET", "/api/v1/log/entries/%E0%A4%A")).status).toBe(400);
+  });
+
+  it("answers requests HTTP itself refuses with the API's JSON errors, then closes", async () => {
+    const exchange = async (text: string) => {
+      const socket = connect(Number(new URL(s.url).port), "127.0.0.1");
+      socket.end(text);
+      let got = "";
+      for await (const d of socket) got += d.toString("latin1");
+      const [head = "", body = ""] = got.split("\r\n\r\n");
+      return { status: Number(head.slice(9, 12)), head, json: JSON.parse(body) };
+    };
+    const unknown = await exchange("FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect([unknown.status, unknown.json.error.code]).toEqual([405, "METHOD_NOT_ALLOWED"]);
+    const garbled = await exchange("GET /healthz HTTP/1.1\r\nNo colon here\r\n\r\n");
+    expect([garbled.status, garbled.json.error.code]).toEqual([400, "MALFORMED_REQUEST"]);
+    expect(garbled.head).toContain("Content-Type: application/json");
+    const huge = await exchange(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+    expect([huge.status, huge.json.error.code]).toEqual([431, "HEADERS_TOO_LARGE"]);
   });
 
   it("sends security headers, request IDs, and no CORS headers to unknown origins", async () => {
