@@ -10,7 +10,10 @@ export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowercase h
  */
 export const decimalCount = z
   .string()
-  .regex(/^(0|[1-9][0-9]{0,15})$/, "expected a non-negative decimal integer without leading zeros")
+  .regex(
+    /^(0|[1-9][0-9]{0,15})$/,
+    "expected a non-negative decimal integer of at most 16 digits, without sign, leading zeros or exponent",
+  )
   .transform(Number)
   .refine(Number.isSafeInteger, "too large");
 
