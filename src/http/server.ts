@@ -68,7 +68,10 @@ function parseFault(code: string | undefined): [number, string, ErrorCode, strin
  * and closes the connection: the rest of its bytes cannot be trusted.
  */
 function answerUnparsable(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex): void {
-  if (err.code === "ECONNRESET" || !socket.writable) {
+  // An answer already under way on this connection (a pipelined request went bad after it):
+  // bytes written now would land inside it, so only closing is left, as Node itself does.
+  const current = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === "ECONNRESET" || !socket.writable || current?.headersSent) {
     socket.destroy();
     return;
   }

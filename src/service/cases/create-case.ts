@@ -90,7 +90,8 @@ export async function createCase(
   if (o.webhook && !/^https?:/.test(o.webhook.url))
     throw new ValidationError("WEBHOOK_INVALID", "webhook url must be http(s)");
   // The case, and so its webhook's URL, is shown to every mediator and court that reads it.
-  if (o.webhook && new URL(o.webhook.url).username + new URL(o.webhook.url).password !== "")
+  const hook = o.webhook && new URL(o.webhook.url);
+  if (hook && (hook.username !== "" || hook.password !== ""))
     throw new ValidationError(
       "WEBHOOK_INVALID",
       "webhook url must not carry credentials (user:password@); each delivery is signed with the webhook secret instead",
