@@ -14,10 +14,10 @@ import { ValidationError } from "./errors.js";
  */
 export function canonicalJson(value: unknown): string {
   try {
-    return write(value);
+    return write(value, true);
   } catch (e) {
     if (e !== NOT_JSON) throw e;
-    assertJsonValue(value, "$");
+    assertJsonValue(value, "$", true);
     throw new ValidationError("INVALID_ARGUMENT", "value is not representable as JSON");
   }
 }
@@ -31,21 +31,36 @@ const NOT_JSON = Symbol("not JSON");
  * implementations refuse them or write them differently, so an entry holding
  * one could not be recomputed by independent code.
  */
-const NOT_I_JSON =
-  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/;
+// With the u flag a string is read by code points, so a surrogate matches only when it is
+// not part of a pair. (No lookbehind: Safari before 16.4 would not load the pages at all.)
+const NOT_I_JSON = /[\p{Cs}\p{Noncharacter_Code_Point}]/u;
 
 /** True when `s` may appear in canonical JSON (no lone surrogate, no noncharacter). */
 export function isIJsonString(s: string): boolean {
   return !NOT_I_JSON.test(s);
 }
 
-function string(s: string): string {
-  if (NOT_I_JSON.test(s)) throw NOT_JSON;
+/**
+ * canonicalJson without the I-JSON check, for reading entries written before
+ * it existed: the log is append-only, so what it holds must stay readable.
+ */
+export function canonicalJsonAsWritten(value: unknown): string {
+  try {
+    return write(value, false);
+  } catch (e) {
+    if (e !== NOT_JSON) throw e;
+    assertJsonValue(value, "$", false);
+    throw new ValidationError("INVALID_ARGUMENT", "value is not representable as JSON");
+  }
+}
+
+function string(s: string, iJson: boolean): string {
+  if (iJson && NOT_I_JSON.test(s)) throw NOT_JSON;
   return JSON.stringify(s);
 }
 
-function write(v: unknown): string {
-  if (typeof v === "string") return string(v);
+function write(v: unknown, iJson: boolean): string {
+  if (typeof v === "string") return string(v, iJson);
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw NOT_JSON;
     return JSON.stringify(v);
@@ -56,7 +71,7 @@ function write(v: unknown): string {
     let out = "[";
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out += ",";
-      out += write(v[i]);
+      out += write(v[i], iJson);
     }
     return `${out}]`;
   }
@@ -66,7 +81,7 @@ function write(v: unknown): string {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       if (i > 0) out += ",";
-      out += `${string(k)}:${write(v[k])}`;
+      out += `${string(k, iJson)}:${write(v[k], iJson)}`;
     }
     return `${out}}`;
   }
@@ -89,9 +104,9 @@ const notIJson = (path: string) =>
     `${path}: text holds a lone surrogate or a noncharacter (U+FDD0-U+FDEF, U+FFFE, U+FFFF…), which I-JSON (RFC 7493) and so canonical JSON (RFC 8785) exclude`,
   );
 
-function assertJsonValue(v: unknown, path: string): void {
+function assertJsonValue(v: unknown, path: string, iJson: boolean): void {
   if (typeof v === "string") {
-    if (!isIJsonString(v)) throw notIJson(path);
+    if (iJson && !isIJsonString(v)) throw notIJson(path);
     return;
   }
   if (v === null || typeof v === "boolean") return;
@@ -100,13 +115,13 @@ function assertJsonValue(v: unknown, path: string): void {
     return;
   }
   if (isPlainArray(v)) {
-    for (const [i, x] of v.entries()) assertJsonValue(x, `${path}[${i}]`);
+    for (const [i, x] of v.entries()) assertJsonValue(x, `${path}[${i}]`, iJson);
     return;
   }
   if (isPlainObject(v)) {
     for (const [k, x] of Object.entries(v)) {
-      if (!isIJsonString(k)) throw notIJson(`${path} (a key)`);
-      assertJsonValue(x, `${path}.${k}`);
+      if (iJson && !isIJsonString(k)) throw notIJson(`${path} (a key)`);
+      assertJsonValue(x, `${path}.${k}`, iJson);
     }
     return;
   }

@@ -1,5 +1,5 @@
 import { fromUtf8, isHexDigest, utf8 } from "../core/bytes.js";
-import { canonicalJson } from "../core/canonical-json.js";
+import { canonicalJson, canonicalJsonAsWritten } from "../core/canonical-json.js";
 import { ValidationError } from "../core/errors.js";
 
 /** RFC 6962 leaves are at most 64 KiB (the tlog-tiles entry-bundle uint16 length prefix). */
@@ -140,19 +140,8 @@ export function parseEntry(data: Uint8Array): Entry {
   if (typeof e.body !== "object" || e.body === null || Array.isArray(e.body)) {
     throw new ValidationError("INVALID_ENTRY", "body must be an object");
   }
-  let canonical: string;
-  try {
-    canonical = canonicalJson(o);
-  } catch (cause) {
-    // Text I-JSON excludes (a lone surrogate, a noncharacter): no canonical form exists.
-    throw new ValidationError(
-      "INVALID_ENTRY",
-      `entry has no RFC 8785 canonical form: ${(cause as Error).message}`,
-      {
-        cause,
-      },
-    );
-  }
+  // As written: entries recorded before the I-JSON check stay readable (the log is append-only).
+  const canonical = canonicalJsonAsWritten(o);
   if (canonical !== text)
     throw new ValidationError("INVALID_ENTRY", "entry is not in RFC 8785 canonical form");
   return o as Entry;

@@ -1,17 +1,27 @@
 import canonicalize from "canonicalize";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, isIJsonString } from "../../src/core/canonical-json.js";
+import { canonicalJson, canonicalJsonAsWritten } from "../../src/core/canonical-json.js";
 import { AppError } from "../../src/core/errors.js";
 
 const reference = canonicalize as unknown as (v: unknown) => string;
 
+/** I-JSON text (RFC 7493 §2.1), by code point, independently of the code under test. */
+function isIJsonText(s: string): boolean {
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) as number;
+    if (cp >= 0xd800 && cp <= 0xdfff) return false; // a surrogate left alone by for…of
+    if ((cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe) return false;
+  }
+  return true;
+}
+
 /** Every string and key of a JSON value is I-JSON text. */
 function iJson(v: unknown): boolean {
-  if (typeof v === "string") return isIJsonString(v);
+  if (typeof v === "string") return isIJsonText(v);
   if (Array.isArray(v)) return v.every(iJson);
   if (typeof v === "object" && v !== null)
-    return Object.entries(v).every(([k, x]) => isIJsonString(k) && iJson(x));
+    return Object.entries(v).every(([k, x]) => isIJsonText(k) && iJson(x));
   return true;
 }
 
@@ -86,6 +96,21 @@ describe("canonicalJson (RFC 8785)", () => {
       expect(refusal({ [bad]: 1 })).toMatch(/^\$ \(a key\): /);
     }
     // Pairs, controls and the characters around the excluded ranges are text like any other.
+    // Every code point, and every lone surrogate, against the independent check.
+    const wrong: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      const t = String.fromCodePoint(cp);
+      let written: string | undefined;
+      try {
+        written = canonicalJson(t);
+      } catch {
+        written = undefined;
+      }
+      if (written !== (isIJsonText(t) ? JSON.stringify(t) : undefined)) wrong.push(cp.toString(16));
+    }
+    expect(wrong).toEqual([]);
+    // What the log holds from before the check is still written back as it was.
+    expect(canonicalJsonAsWritten({ t: "a\ud800" })).toBe('{"t":"a\\ud800"}');
     for (const good of ["😀", "\u0000\u001f", "\ufdcf\ufdf0\ufffd", "\u{1fffd}", "\u{10fffd}"])
       expect(canonicalJson({ t: good })).toBe(reference({ t: good }));
   });

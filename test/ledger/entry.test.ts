@@ -45,6 +45,18 @@ describe("ledger entries", () => {
     expect(() => encodeEntry(big)).toThrow(expect.objectContaining({ code: "LEAF_TOO_LARGE" }));
   });
 
+  it("read an entry written before the I-JSON check (a lone surrogate escaped) as it was written", () => {
+    const text = canonicalJson({ ...base, body: { sha256: "cd".repeat(32), title: "x" } }).replace(
+      '"x"',
+      '"\\ud800"',
+    );
+    expect(parseEntry(utf8(text)).body.title).toBe("\ud800");
+    // New entries with it are refused before they are written.
+    expect(() => encodeEntry({ ...base, body: { sha256: "cd".repeat(32), title: "\ud800" } })).toThrow(
+      /lone surrogate/,
+    );
+  });
+
   it("reject non-canonical, malformed or unknown-type leaf data", () => {
     const bad = [
       '{"v":1}',
@@ -54,8 +66,6 @@ describe("ledger entries", () => {
       canonicalJson({ ...base, time: "2026-11-26T10:00:00Z" }),
       canonicalJson({ ...base, extra: 1 }),
       "not json",
-      // JSON.stringify's escape for a lone surrogate: valid JSON, but no RFC 8785 canonical form.
-      canonicalJson({ ...base, body: { sha256: "cd".repeat(32), title: "x" } }).replace('"x"', '"\\ud800"'),
     ];
     for (const s of bad)
       expect(() => parseEntry(utf8(s)), s).toThrow(expect.objectContaining({ code: "INVALID_ENTRY" }));
