@@ -89,12 +89,18 @@ export function publicRateLimit(options: HttpOptions, tokens?: Authenticator): R
       limited(req, res, next);
       return;
     }
-    if (tokens.known?.(token)) {
+    // The principal is kept, as on token routes, so the log names who made the request.
+    const known = tokens.known?.(token);
+    if (known) {
+      res.locals.principal = known;
       next();
       return;
     }
     tokens.authenticate(token).then(
-      () => next(),
+      (principal) => {
+        res.locals.principal = principal;
+        next();
+      },
       () => limited(req, res, next),
     );
   };

@@ -5,13 +5,27 @@ import type { RandomBytes } from "../core/clock.js";
 import { routeOf } from "./metrics.js";
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-/** An invitation link's token in a path (/sign/inv_…, /api/v1/invitations/inv_…): a capability, never logged. */
-const INVITATION_IN_PATH = /\/inv_[^/]*/g;
+/** A path segment that is, once percent-decoded, an invitation link's token: a capability, never logged. */
+function isInvitationSegment(segment: string): boolean {
+  if (segment.startsWith("inv_")) return true;
+  if (!segment.includes("%")) return false;
+  try {
+    return decodeURIComponent(segment).startsWith("inv_");
+  } catch {
+    return false;
+  }
+}
 
-/** The path as logged: at most 200 characters, invitation tokens replaced. */
+/** The path as logged: at most 200 characters, invitation tokens (/sign/inv_…, /api/v1/invitations/inv_…) replaced. */
 export function loggedPath(path: string): string {
-  const short = path.length > 200 ? `${path.slice(0, 200)}…` : path;
-  return short.includes("/inv_") ? short.replace(INVITATION_IN_PATH, "/inv_[redacted]") : short;
+  const safe =
+    path.includes("inv_") || path.includes("%")
+      ? path
+          .split("/")
+          .map((s) => (isInvitationSegment(s) ? "inv_[redacted]" : s))
+          .join("/")
+      : path;
+  return safe.length > 200 ? `${safe.slice(0, 200)}…` : safe;
 }
 
 /**

@@ -46,8 +46,9 @@ export function createAppServer(app: Express): Server {
 /** What a request Node's HTTP parser refused gets: the status and code of its fault. */
 function parseFault(code: string | undefined): [number, string, ErrorCode, string] {
   switch (code) {
+    // RFC 9110 §15.6.2: a method the server does not recognise is 501 (405 would need Allow).
     case "HPE_INVALID_METHOD":
-      return [405, "Method Not Allowed", "METHOD_NOT_ALLOWED", "unknown HTTP method"];
+      return [501, "Not Implemented", "METHOD_NOT_IMPLEMENTED", "unknown HTTP method (or not HTTP at all)"];
     case "HPE_HEADER_OVERFLOW":
       return [
         431,

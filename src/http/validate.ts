@@ -27,15 +27,16 @@ export function parseInput<T extends z.ZodType>(
   const defaults = where === "body" ? FIELD_CODES : { ...FIELD_CODES, ...TREE_FIELD_CODES };
   const code = (field && (codes[field] ?? defaults[field])) || "INVALID_ARGUMENT";
   const at = path.length ? `${where} ${path.join(".")}` : where;
-  throw new ValidationError(code, `${at}: ${plainMessage(issue)}`);
+  throw new ValidationError(code, `${at}: ${plainMessage(issue, where)}`);
 }
 
-/** zod's message, said plainly for the two mistakes its wording hides: a missing value, a repeated one. */
-function plainMessage(issue: z.core.$ZodIssue | undefined): string {
+/** zod's message, said plainly for the two mistakes its wording hides: a missing value, a repeated query parameter. */
+function plainMessage(issue: z.core.$ZodIssue | undefined, where: "path" | "query" | "body"): string {
   if (issue?.code === "invalid_type") {
     const received = / received (\w+)$/.exec(issue.message)?.[1];
     if (received === "undefined") return "is required";
-    if (received === "array" && issue.expected !== "array") return "is given more than once; give it once";
+    if (received === "array" && issue.expected !== "array" && where === "query")
+      return "is given more than once; give it once";
   }
   return issue?.message ?? "invalid";
 }

@@ -17,7 +17,11 @@ describe("tokens and roles", () => {
   });
 
   beforeAll(async () => {
-    s = await startTestService({ logger: pino({ level: "info" }, sink) });
+    s = await startTestService({
+      logger: pino({ level: "info" }, sink),
+      // Limited public routes, so that a token holder's exemption is exercised (and logged).
+      options: { rateLimit: { windowMs: 60_000, limit: 1_000_000 } },
+    });
     revoked = (
       await createToken(
         s.tokenFile,
@@ -108,7 +112,11 @@ describe("tokens and roles", () => {
     const link = `inv_${"Q".repeat(43)}`;
     await call(s.url, "GET", `/api/v1/invitations/${link}`);
     await call(s.url, "PUT", `/api/v1/invitations/${link}/key`, { json: { publicKey: hex(1) } });
-    expect(logs).not.toContain(link);
+    await call(s.url, "GET", `/api/v1/invitations/%69nv_${"Q".repeat(43)}`); // the same, percent-encoded
+    expect(logs).not.toContain("Q".repeat(43));
+    // A token holder on a public route is not rate limited, and the log still names it.
+    await call(s.url, "GET", "/api/v1/log/checkpoint", { token: s.tokens.court });
+    expect(logs).toMatch(/"path":"\/api\/v1\/log\/checkpoint"[^\n]*"role":"court"/);
     expect(logs).toContain('"path":"/api/v1/invitations/inv_[redacted]/key"');
     expect(logs).toContain('"role":"mediator"');
     for (const t of Object.values(s.tokens)) expect(logs).not.toContain(t);

@@ -426,6 +426,9 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
       ["caseNumber", { caseNumber: "1\u0000" }],
       ["title", { title: "a\nb" }],
       ["parties.0.name", { parties: [{ id: "a", role: "r", name: "A\tB" }] }],
+      // A right-to-left override or a line separator could make a name read as another.
+      ["parties.0.name", { parties: [{ id: "a", role: "r", name: "A\u202eB" }] }],
+      ["title", { title: "a\u2028b" }],
     ].map(([field, change]) => ({
       desc: `a control character in ${field}`,
       req: () =>

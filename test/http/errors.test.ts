@@ -150,7 +150,7 @@ describe("HTTP error handling", () => {
       return { status: Number(head.slice(9, 12)), head, json: JSON.parse(body) };
     };
     const unknown = await exchange("FOO /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-    expect([unknown.status, unknown.json.error.code]).toEqual([405, "METHOD_NOT_ALLOWED"]);
+    expect([unknown.status, unknown.json.error.code]).toEqual([501, "METHOD_NOT_IMPLEMENTED"]);
     const garbled = await exchange("GET /healthz HTTP/1.1\r\nNo colon here\r\n\r\n");
     expect([garbled.status, garbled.json.error.code]).toEqual([400, "MALFORMED_REQUEST"]);
     expect(garbled.head).toContain("Content-Type: application/json");

@@ -147,6 +147,9 @@ describe("public log API", () => {
     expect((await get("/api/v1/log/proof/inclusion?index=1&index=2")).json.error.message).toBe(
       "query index: is given more than once; give it once",
     );
+    // In a JSON body an array is just the wrong type.
+    const array = await call(s.url, "POST", "/api/v1/verify", { json: { sha256: ["ab"] } });
+    expect(array.json.error.message).not.toContain("more than once");
   });
 
   it("proves consistency between tree sizes", async () => {

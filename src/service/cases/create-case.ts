@@ -11,8 +11,14 @@ const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characte
  * One line of text as people type it, kept in Unicode's composed form (NFC):
  * "é" typed as e + U+0301 is the same name as the single character, and the
  * seal's font draws the composed character where it may lack the combining
- * mark. Control characters (tabs, line breaks, NUL…) are refused.
+ * mark. Refused: control characters (tabs, line breaks, NUL…), line and
+ * paragraph separators, lone surrogates, noncharacters, and the bidirectional
+ * marks, embeddings, overrides and isolates that could make a name shown on
+ * the seal or a page read as another (U+200E, U+200F, U+202A-U+202E,
+ * U+2066-U+2069).
  */
+const NOT_PLAIN_TEXT =
+  /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 const text = (max: number) =>
   z
     .string()
@@ -20,7 +26,10 @@ const text = (max: number) =>
     .normalize("NFC")
     .min(1)
     .max(max)
-    .regex(/^\P{Cc}*$/u, "must not contain control characters");
+    .refine(
+      (s) => !NOT_PLAIN_TEXT.test(s),
+      "must not contain control characters, line separators or bidirectional controls",
+    );
 
 export const createCaseInput = z
   .object({
