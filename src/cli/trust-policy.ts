@@ -7,6 +7,7 @@ import { type Check, singleLogPolicy } from "../ledger/verify-proof.js";
 import { LOG_VKEY_FILE } from "../storage/key-files.js";
 import type { CliContext } from "./main.js";
 import { loadLogKey } from "./open-local.js";
+import { CliExit, EXIT } from "./output.js";
 import type { RemoteClient } from "./remote-client.js";
 
 export async function readText(path: string, what: string): Promise<string> {
@@ -26,6 +27,13 @@ export async function loadPolicy(
   opts: { policy?: string; key?: string },
   ctx: CliContext,
 ): Promise<TlogPolicy> {
+  // Given but empty (`--key "$(notarium key --server …)"` when that failed): bad usage, never
+  // a silent fall back to the local keys.
+  if (opts.policy === "" || (opts.key !== undefined && opts.key.trim() === ""))
+    throw new CliExit(
+      EXIT.usage,
+      `notarium: ${opts.policy === "" ? "--policy" : "--key"} is empty; give the log's ${opts.policy === "" ? "policy file" : "verifier key (did `notarium key --server …` fail?)"}`,
+    );
   if (opts.policy) return parsePolicy(await readText(opts.policy, "policy file"));
   if (opts.key) {
     createVerifier(opts.key.trim()); // a malformed key is bad usage (exit 2), not a failed check
@@ -51,7 +59,8 @@ export async function policyFor(
   ctx: CliContext,
   remote: RemoteClient | undefined,
 ): Promise<TlogPolicy> {
-  if (remote && !opts.policy && !opts.key) return parsePolicy((await remote.keys()).policy);
+  if (remote && opts.policy === undefined && opts.key === undefined)
+    return parsePolicy((await remote.keys()).policy);
   return loadPolicy(opts, ctx);
 }
 

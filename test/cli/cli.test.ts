@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +31,19 @@ describe("notarium CLI (real binary)", () => {
     expect(receipt).toMatchObject({ file: "other.txt", index: 0, blockHeight: 1 });
     expect(receipt.evidenceId).toMatch(/^NTR-[0-9A-Z]{16}$/);
     expect(receipt.tlogProof.startsWith("c2sp.org/tlog-proof@v1\n")).toBe(true);
+  });
+
+  it("shows every receipt when a proof file cannot be written, then says which (exit 2)", () => {
+    const ws = workspace();
+    mkdirSync(join(ws, "contract.txt.tlog-proof")); // a directory where the proof file would go
+    const r = runCli(["deposit", "contract.txt", "other.txt", "--save-proof"], { cwd: ws });
+    expect(r.status).toBe(2);
+    expect(r.stdout.match(/evidence ID {2}NTR-/g)).toHaveLength(2);
+    expect(r.stderr).toContain("every file above is recorded");
+    expect(r.stderr).toContain("contract.txt.tlog-proof");
+    expect(readFileSync(join(ws, "other.txt.tlog-proof"), "utf8")).toMatch(/^c2sp\.org\/tlog-proof@v1\n/);
+    // Both are recorded: verify finds them.
+    expect(runCli(["verify", "contract.txt"], { cwd: ws }).status).toBe(0);
   });
 
   it("keeps the log key private (0600) and publishes the verifier key", () => {

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -114,6 +116,42 @@ describe("notarium CLI against a running service (--server, --token)", () => {
     expect(
       (await cli(["verify", "agreement.txt", "--proof", "agreement.txt.tlog-proof", "--key", vkey])).status,
     ).toBe(0);
+  });
+
+  it("trusts no server's word without a proof it checks itself, and no empty --key", async () => {
+    const vkey = readFileSync(join(ws, "keys/log.vkey"), "utf8").trim();
+    // A server that says every file is valid, and sends no proof.
+    const liar = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(
+        JSON.stringify({
+          valid: true,
+          matches: [],
+          checks: [{ name: "digest", ok: true, detail: "trust me" }],
+        }),
+      );
+    });
+    await new Promise<void>((r) => liar.listen(0, "127.0.0.1", r));
+    const liarUrl = `http://127.0.0.1:${(liar.address() as AddressInfo).port}`;
+    try {
+      const lied = await cli(["verify", "other.txt", "--server", liarUrl, "--key", vkey]);
+      expect(lied.status, lied.stdout).toBe(1);
+      expect(lied.stdout).toContain("the server said valid but sent no proof to check");
+    } finally {
+      liar.close();
+    }
+    // `--key "$(notarium key --server …)"` when that command failed: refused, not the local keys.
+    const empty = await cli(["verify", "agreement.txt", "--server", url, "--key", ""]);
+    expect([empty.status, empty.stderr]).toEqual([2, expect.stringContaining("--key is empty")]);
+    const emptyOffline = await cli([
+      "verify",
+      "agreement.txt",
+      "--proof",
+      "agreement.txt.tlog-proof",
+      "--key",
+      " ",
+    ]);
+    expect(emptyOffline.status).toBe(2);
   });
 
   it("exits 2 with a clear message for a missing, wrong-role, revoked or unknown token, and an unreachable server", async () => {

@@ -68,10 +68,23 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
         size: h.size,
         ...(opts.title ? { title: opts.title } : {}),
       });
+      // Proofs that could not be saved: reported after every receipt is shown, since the
+      // files are recorded whatever happens to their proof files.
+      const unsaved: string[] = [];
+      const reportUnsaved = () => {
+        if (unsaved.length > 0)
+          throw new CliExit(
+            EXIT.usage,
+            `notarium: every file above is recorded (see its evidence ID), but ${unsaved.length} proof file(s) could not be written: ${unsaved.join("; ")}; get a proof again with GET /api/v1/evidence/<ID>/proof or by depositing the same file`,
+          );
+      };
       const show = async (chunk: HashedFile[], receipts: Receipt[]) => {
         for (const [j, r] of receipts.entries()) {
           const file = (chunk[j] as HashedFile).path;
-          if (opts.saveProof) await writeFile(`${file}.tlog-proof`, r.tlogProof);
+          if (opts.saveProof)
+            await writeFile(`${file}.tlog-proof`, r.tlogProof).catch((e: Error) =>
+              unsaved.push(`${file}.tlog-proof (${e.message})`),
+            );
           if (opts.json) printJson({ file, ...r });
           else {
             process.stdout.write(
@@ -87,9 +100,14 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
         for (let i = 0; i < hashed.length; i += REMOTE_BATCH) {
           const chunk = hashed.slice(i, i + REMOTE_BATCH);
           const receipts = await remote.depositBatch(chunk.map(item));
+          if (!Array.isArray(receipts) || receipts.length !== chunk.length)
+            throw new CliExit(
+              EXIT.checkFailed,
+              `notarium: the server answered ${Array.isArray(receipts) ? receipts.length : "no"} receipts for ${chunk.length} files`,
+            );
           receipts.forEach((r, j) => {
             const sha256 = (chunk[j] as HashedFile).sha256;
-            if (receipts.length !== chunk.length || !verifyTlogProof(r.tlogProof, { policy, sha256 }).valid) {
+            if (!verifyTlogProof(r.tlogProof, { policy, sha256 }).valid) {
               throw new CliExit(
                 EXIT.checkFailed,
                 `notarium: the server's receipt for ${(chunk[j] as HashedFile).path} does not verify`,
@@ -98,6 +116,7 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
           });
           await show(chunk, receipts);
         }
+        reportUnsaved();
         return;
       }
       const local = await (opening as ReturnType<typeof openLocalLedger>);
@@ -109,5 +128,6 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
       } finally {
         await local.close();
       }
+      reportUnsaved();
     });
 }

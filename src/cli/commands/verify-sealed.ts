@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { toHex, utf8 } from "../../core/bytes.js";
 import { sha256 } from "../../crypto/sha256.js";
@@ -9,10 +9,28 @@ import { policyFor, printChecks, readText } from "../trust-policy.js";
 
 const PDF_MAGIC = "%PDF-";
 
-/** Reads FILE when it is a PDF that Notarium sealed (it embeds notarium-proof.json); undefined otherwise. */
+/** Larger than any agreement the service seals: such a file is only hashed, never read whole. */
+const SEALED_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads FILE when it is a PDF that Notarium sealed (it embeds
+ * notarium-proof.json); undefined otherwise. Only the first KiB is read to
+ * tell, so any other file (of any size, or not a regular file) is left to be
+ * hashed as a stream.
+ */
 export async function readSealedPdf(file: string): Promise<Uint8Array | undefined> {
+  // By path first: opening a pipe would wait for its writer.
+  const info = await stat(file);
+  if (!info.isFile() || info.size > SEALED_MAX_BYTES) return undefined;
+  const handle = await open(file, "r");
+  try {
+    const head = new Uint8Array(1024);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    if (new TextDecoder().decode(head.subarray(0, bytesRead)).indexOf(PDF_MAGIC) < 0) return undefined;
+  } finally {
+    await handle.close();
+  }
   const bytes = new Uint8Array(await readFile(file));
-  if (new TextDecoder().decode(bytes.subarray(0, 1024)).indexOf(PDF_MAGIC) < 0) return undefined;
   const { extractEmbeddedProof } = await import("../../pdf/embed-proof.js");
   return (await Promise.resolve(extractEmbeddedProof(bytes)).catch(() => undefined)) ? bytes : undefined;
 }

@@ -83,19 +83,37 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         const policy = await policyFor(opts, ctx, remote);
         const r = await remote.verify(hashed.sha256);
         const offline = r.matches.map((m) => verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }));
-        valid = r.valid && offline.every((o) => o.valid);
-        checks = [...r.checks, ...offline.flatMap((o) => o.checks.filter((c) => !c.ok))];
+        // Valid only on proof checked here: the server's word alone, without one, counts for nothing.
+        const proven = offline.length > 0 && offline.every((o) => o.valid);
+        valid = r.valid && proven;
+        checks = [
+          ...r.checks,
+          ...offline.flatMap((o) => o.checks.filter((c) => !c.ok)),
+          ...(r.valid && offline.length === 0
+            ? [
+                {
+                  name: "inclusion" as const,
+                  ok: false,
+                  detail: "the server said valid but sent no proof to check",
+                },
+              ]
+            : []),
+        ];
         result = { file, ...r, valid, checks };
       } else {
         const local = await openLocalLedger(ctx.config(), ctx);
         try {
           const r = await verifyDigest(local.ledger, hashed.sha256);
-          // Re-check every receipt with the offline verifier, as a third party would.
-          const policy = singleLogPolicy(local.key.verifierKey);
+          // Re-check every receipt with the offline verifier, as a third party would: against
+          // --policy/--key when given, else the local log's own key.
+          const policy =
+            opts.policy !== undefined || opts.key !== undefined
+              ? await loadPolicy(opts, ctx)
+              : singleLogPolicy(local.key.verifierKey);
           const offline = r.matches.map((m) =>
             verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }),
           );
-          valid = r.valid && offline.every((o) => o.valid);
+          valid = r.valid && offline.length > 0 && offline.every((o) => o.valid);
           checks = [...r.checks, ...offline.flatMap((o) => o.checks.filter((c) => !c.ok))];
           result = { file, ...r, valid, checks };
         } finally {
