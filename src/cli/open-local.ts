@@ -1,5 +1,7 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock, RandomBytes } from "../core/clock.js";
+import { ValidationError } from "../core/errors.js";
 import { Ledger } from "../ledger/ledger.js";
 import type { LogKey } from "../ledger/log-keys.js";
 import { createLogKey } from "../service/log-key.js";
@@ -31,7 +33,12 @@ export async function loadLogKey(
   return { key, created: loaded.created };
 }
 
-/** Opens the ledger in a local data directory (refused while a running service holds it). */
+/**
+ * Opens the ledger in a local data directory (refused while a running service
+ * holds it). Only `create` (serve, deposit) makes a new log where there is
+ * none; a command that reads refuses a directory without one, so a mistyped
+ * --data or --keys is said to be one, instead of answering for an empty log.
+ */
 export async function openLocalLedger(
   config: Config,
   deps: {
@@ -40,9 +47,15 @@ export async function openLocalLedger(
     maxBatch?: number;
     maxQueue?: number;
     onBlock?: (cp: import("../ledger/ledger-store.js").StoredCheckpoint) => void;
+    create?: boolean;
   },
 ): Promise<LocalLedger> {
-  const { key, created } = await loadLogKey(config, deps);
+  if (!deps.create && !existsSync(join(config.dataDir, "ledger", "CURRENT")))
+    throw new ValidationError(
+      "FILE_UNREADABLE",
+      `no ledger in ${config.dataDir} (give --data or NOTARIUM_DATA_DIR for the service's data directory; \`notarium serve\` or a first \`notarium deposit\` creates one)`,
+    );
+  const { key, created } = await loadLogKey(config, deps, deps.create === true);
   const store = new LevelLedgerStore(join(config.dataDir, "ledger"));
   await store.open();
   try {

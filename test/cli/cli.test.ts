@@ -1,4 +1,12 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +52,16 @@ describe("notarium CLI (real binary)", () => {
     expect(readFileSync(join(ws, "other.txt.tlog-proof"), "utf8")).toMatch(/^c2sp\.org\/tlog-proof@v1\n/);
     // Both are recorded: verify finds them.
     expect(runCli(["verify", "contract.txt"], { cwd: ws }).status).toBe(0);
+  });
+
+  it("refuses to read a log that is not there (a mistyped --data) rather than make an empty one", () => {
+    const ws = workspace();
+    for (const args of [["audit"], ["checkpoint"], ["verify", "contract.txt"], ["prove", "inclusion", "0"]]) {
+      const r = runCli([...args, "--data", "typo"], { cwd: ws });
+      expect([r.status, r.stderr], args.join(" ")).toEqual([2, expect.stringContaining("no ledger in typo")]);
+    }
+    expect(existsSync(join(ws, "typo"))).toBe(false);
+    expect(existsSync(join(ws, "keys"))).toBe(false);
   });
 
   it("keeps the log key private (0600) and publishes the verifier key", () => {

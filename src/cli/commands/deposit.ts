@@ -44,7 +44,7 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
       // Open the local ledger while the files hash: key loading and LevelDB start-up
       // overlap the disk reads, and a locked data directory stops the hashing at once.
       const abort = new AbortController();
-      const opening = remote ? undefined : openLocalLedger(ctx.config(), ctx);
+      const opening = remote ? undefined : openLocalLedger(ctx.config(), { ...ctx, create: true });
       opening?.catch(() => abort.abort());
       const progress = createProgress(total, files.length);
       const hashed: HashedFile[] = [];

@@ -42,7 +42,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const logger = pino({ level: config.logLevel, base: { service: "notarium" } });
       // Witness rounds start after each block; the hook is bound once witnessing exists.
       let witnessing: Witnessing | undefined;
-      const local = await openLocalLedger(config, { ...ctx, onBlock: (cp) => witnessing?.onBlock(cp) });
+      const local = await openLocalLedger(config, {
+        ...ctx,
+        create: true,
+        onBlock: (cp) => witnessing?.onBlock(cp),
+      });
       let admin: string | undefined;
       let service: HttpService;
       let cases: CaseStack | undefined;
