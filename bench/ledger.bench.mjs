@@ -48,7 +48,7 @@ async function openTemp(name, opts = {}) {
     NOTARIUM_KEYS_DIR: join(t.dir, "keys"),
     NOTARIUM_ORIGIN: "bench.notarium.invalid/log",
   });
-  const local = await openLocalLedger(config, { ...deps, ...opts });
+  const local = await openLocalLedger(config, { ...deps, create: true, ...opts });
   return { ...local, t, config };
 }
 

@@ -12,6 +12,7 @@ const config = parseConfig({
   NOTARIUM_ORIGIN: "crash.test.invalid/log",
 });
 const local = await openLocalLedger(config, {
+  create: true, // the first round makes the log; later ones reopen it
   clock: systemClock,
   randomBytes: secureRandomBytes,
   maxBatch: 50,
