@@ -13,11 +13,23 @@ import { ValidationError } from "./errors.js";
  * value that is refused is walked again, slowly, to say where.
  */
 export function canonicalJson(value: unknown): string {
+  return canonicalize(value, true);
+}
+
+/**
+ * canonicalJson without the I-JSON check, for reading entries written before
+ * it existed: the log is append-only, so what it holds must stay readable.
+ */
+export function canonicalJsonAsWritten(value: unknown): string {
+  return canonicalize(value, false);
+}
+
+function canonicalize(value: unknown, iJson: boolean): string {
   try {
-    return write(value, true);
+    return write(value, iJson);
   } catch (e) {
     if (e !== NOT_JSON) throw e;
-    assertJsonValue(value, "$", true);
+    assertJsonValue(value, "$", iJson);
     throw new ValidationError("INVALID_ARGUMENT", "value is not representable as JSON");
   }
 }
@@ -29,29 +41,15 @@ const NOT_JSON = Symbol("not JSON");
  * of strings: surrogates that are not part of a pair, and noncharacters
  * (U+FDD0..U+FDEF and the last two code points of every plane). Other JCS
  * implementations refuse them or write them differently, so an entry holding
- * one could not be recomputed by independent code.
+ * one could not be recomputed by independent code. With the u flag a string
+ * is read by code points, so a surrogate matches only when it is not part of
+ * a pair (and no lookbehind is needed, which Safari before 16.4 cannot parse).
  */
-// With the u flag a string is read by code points, so a surrogate matches only when it is
-// not part of a pair. (No lookbehind: Safari before 16.4 would not load the pages at all.)
 const NOT_I_JSON = /[\p{Cs}\p{Noncharacter_Code_Point}]/u;
 
 /** True when `s` may appear in canonical JSON (no lone surrogate, no noncharacter). */
-export function isIJsonString(s: string): boolean {
+function isIJsonString(s: string): boolean {
   return !NOT_I_JSON.test(s);
-}
-
-/**
- * canonicalJson without the I-JSON check, for reading entries written before
- * it existed: the log is append-only, so what it holds must stay readable.
- */
-export function canonicalJsonAsWritten(value: unknown): string {
-  try {
-    return write(value, false);
-  } catch (e) {
-    if (e !== NOT_JSON) throw e;
-    assertJsonValue(value, "$", false);
-    throw new ValidationError("INVALID_ARGUMENT", "value is not representable as JSON");
-  }
 }
 
 function string(s: string, iJson: boolean): string {

@@ -70,6 +70,13 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
   const asMediator = (caseId: string, body: unknown) => postSignature(s, caseId, body, s.tokens.mediator);
   const bobSig = (over = {}) => signed(bob, fa("bob", "respondent"), over);
 
+  /** Opens a minimal one-party case, with `change` over its fields. */
+  const openWith = (change: object) =>
+    call(s.url, "POST", "/api/v1/cases", {
+      token: s.tokens.mediator,
+      json: { caseNumber: "1", title: "t", parties: [{ id: "a", role: "r", name: "A" }], ...change },
+    });
+
   const table: { desc: string; req: () => Promise<Answer>; status: number; code: string }[] = [
     // unknown case or signer
     {
@@ -408,16 +415,11 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
     {
       desc: "a party listed twice",
       req: () =>
-        call(s.url, "POST", "/api/v1/cases", {
-          token: s.tokens.mediator,
-          json: {
-            caseNumber: "1",
-            title: "t",
-            parties: [
-              { id: "a", role: "r", name: "A" },
-              { id: "a", role: "r", name: "B" },
-            ],
-          },
+        openWith({
+          parties: [
+            { id: "a", role: "r", name: "A" },
+            { id: "a", role: "r", name: "B" },
+          ],
         }),
       status: 400,
       code: "DUPLICATE_PARTY",
@@ -431,84 +433,38 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
       ["title", { title: "a\u2028b" }],
     ].map(([field, change]) => ({
       desc: `a control character in ${field}`,
-      req: () =>
-        call(s.url, "POST", "/api/v1/cases", {
-          token: s.tokens.mediator,
-          json: {
-            caseNumber: "1",
-            title: "t",
-            parties: [{ id: "a", role: "r", name: "A" }],
-            ...(change as object),
-          },
-        }),
+      req: () => openWith(change as object),
       status: 400,
       code: "INVALID_ARGUMENT",
     })),
     {
       desc: "a party key of small order",
       req: () =>
-        call(s.url, "POST", "/api/v1/cases", {
-          token: s.tokens.mediator,
-          json: {
-            caseNumber: "1",
-            title: "t",
-            parties: [{ id: "a", role: "r", name: "A", publicKey: `01${"00".repeat(31)}` }],
-          },
-        }),
+        openWith({ parties: [{ id: "a", role: "r", name: "A", publicKey: `01${"00".repeat(31)}` }] }),
       status: 400,
       code: "INVALID_PUBLIC_KEY",
     },
     {
       desc: "a party key that is not hex",
-      req: () =>
-        call(s.url, "POST", "/api/v1/cases", {
-          token: s.tokens.mediator,
-          json: {
-            caseNumber: "1",
-            title: "t",
-            parties: [{ id: "a", role: "r", name: "A", publicKey: "xyz" }],
-          },
-        }),
+      req: () => openWith({ parties: [{ id: "a", role: "r", name: "A", publicKey: "xyz" }] }),
       status: 400,
       code: "INVALID_PUBLIC_KEY",
     },
     {
       desc: "a webhook that is not http(s)",
-      req: () =>
-        call(s.url, "POST", "/api/v1/cases", {
-          token: s.tokens.mediator,
-          json: {
-            caseNumber: "1",
-            title: "t",
-            parties: [{ id: "a", role: "r", name: "A" }],
-            webhook: { url: "ftp://example.com/x" },
-          },
-        }),
+      req: () => openWith({ webhook: { url: "ftp://example.com/x" } }),
       status: 400,
       code: "WEBHOOK_INVALID",
     },
     {
       desc: "a webhook url with credentials in it (every reader of the case would see them)",
-      req: () =>
-        call(s.url, "POST", "/api/v1/cases", {
-          token: s.tokens.mediator,
-          json: {
-            caseNumber: "1",
-            title: "t",
-            parties: [{ id: "a", role: "r", name: "A" }],
-            webhook: { url: "https://user:pass@example.com/x" },
-          },
-        }),
+      req: () => openWith({ webhook: { url: "https://user:pass@example.com/x" } }),
       status: 400,
       code: "WEBHOOK_INVALID",
     },
     {
       desc: "a case with no parties",
-      req: () =>
-        call(s.url, "POST", "/api/v1/cases", {
-          token: s.tokens.mediator,
-          json: { caseNumber: "1", title: "t", parties: [] },
-        }),
+      req: () => openWith({ parties: [] }),
       status: 400,
       code: "INVALID_ARGUMENT",
     },

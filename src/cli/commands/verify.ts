@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
+import type { TlogPolicy } from "../../crypto/tlog-policy.js";
 import { type Check, singleLogPolicy, verifyTlogProof } from "../../ledger/verify-proof.js";
 import { verifyDigest } from "../../service/verify-evidence.js";
 import { hashFile } from "../hash-file.js";
@@ -20,6 +21,28 @@ interface VerifyOptions {
   key?: string;
   cert?: string;
   json?: boolean;
+}
+
+/**
+ * A verify answer (the server's, or the local ledger's) re-checked with the
+ * offline verifier, as a third party would: valid only when it says so and
+ * every proof it gives checks here. Its word alone, without a proof, counts
+ * for nothing.
+ */
+function checkedHere(
+  r: { valid: boolean; checks: Check[]; matches: { tlogProof: string }[] },
+  policy: TlogPolicy,
+  sha256: string,
+): { valid: boolean; checks: Check[] } {
+  const offline = r.matches.map((m) => verifyTlogProof(m.tlogProof, { policy, sha256 }));
+  const unproven: Check[] =
+    r.valid && offline.length === 0
+      ? [{ name: "inclusion", ok: false, detail: "the server said valid but sent no proof to check" }]
+      : [];
+  return {
+    valid: r.valid && offline.length > 0 && offline.every((o) => o.valid),
+    checks: [...r.checks, ...offline.flatMap((o) => o.checks.filter((c) => !c.ok)), ...unproven],
+  };
 }
 
 export function registerVerify(program: Command, ctx: CliContext): void {
@@ -82,23 +105,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         // given, else against the key the server publishes (GET /api/v1/log/keys).
         const policy = await policyFor(opts, ctx, remote);
         const r = await remote.verify(hashed.sha256);
-        const offline = r.matches.map((m) => verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }));
-        // Valid only on proof checked here: the server's word alone, without one, counts for nothing.
-        const proven = offline.length > 0 && offline.every((o) => o.valid);
-        valid = r.valid && proven;
-        checks = [
-          ...r.checks,
-          ...offline.flatMap((o) => o.checks.filter((c) => !c.ok)),
-          ...(r.valid && offline.length === 0
-            ? [
-                {
-                  name: "inclusion" as const,
-                  ok: false,
-                  detail: "the server said valid but sent no proof to check",
-                },
-              ]
-            : []),
-        ];
+        ({ valid, checks } = checkedHere(r, policy, hashed.sha256));
         result = { file, ...r, valid, checks };
       } else {
         const local = await openLocalLedger(ctx.config(), ctx);
@@ -110,11 +117,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
             opts.policy !== undefined || opts.key !== undefined
               ? await loadPolicy(opts, ctx)
               : singleLogPolicy(local.key.verifierKey);
-          const offline = r.matches.map((m) =>
-            verifyTlogProof(m.tlogProof, { policy, sha256: hashed.sha256 }),
-          );
-          valid = r.valid && offline.length > 0 && offline.every((o) => o.valid);
-          checks = [...r.checks, ...offline.flatMap((o) => o.checks.filter((c) => !c.ok))];
+          ({ valid, checks } = checkedHere(r, policy, hashed.sha256));
           result = { file, ...r, valid, checks };
         } finally {
           await local.close();
