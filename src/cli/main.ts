@@ -13,8 +13,8 @@ import { registerToken } from "./commands/token.js";
 import { registerVerify } from "./commands/verify.js";
 import { registerWitness } from "./commands/witness.js";
 import { type Config, parseConfig } from "./config.js";
-import { describeError, EXIT, exitStatusFor } from "./output.js";
-import { RemoteClient } from "./remote-client.js";
+import { CliExit, describeError, EXIT, exitStatusFor } from "./output.js";
+import { DEFAULT_TIMEOUT_SECONDS, RemoteClient } from "./remote-client.js";
 
 export interface CliContext {
   /** Config from the environment with --data/--keys applied. */
@@ -25,6 +25,8 @@ export interface CliContext {
   env: Record<string, string | undefined>;
   /** A client for --server URL (with --token), or undefined to work on the local data dir. */
   remote(): RemoteClient | undefined;
+  /** A client for another service URL (an invitation link's), with --timeout applied. */
+  remoteAt(server: string, token: string | undefined): RemoteClient;
 }
 
 export function buildProgram(env: Record<string, string | undefined>): Command {
@@ -44,6 +46,12 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
         "API token for --server (mediator or admin to deposit and manage cases)",
       ).env("NOTARIUM_TOKEN"),
     )
+    .addOption(
+      new Option(
+        "--timeout <seconds>",
+        `give up on a --server call (answer included) after this long (default ${DEFAULT_TIMEOUT_SECONDS})`,
+      ).env("NOTARIUM_TIMEOUT"),
+    )
     .showHelpAfterError("(run notarium --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -58,8 +66,10 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
     env,
     remote: () => {
       const o = program.opts<{ server?: string; token?: string }>();
-      return o.server ? new RemoteClient(o.server, o.token) : undefined;
+      return o.server ? ctx.remoteAt(o.server, o.token) : undefined;
     },
+    remoteAt: (server, token) =>
+      new RemoteClient(server, token, fetch, timeoutSeconds(program.opts<{ timeout?: string }>().timeout)),
   };
   registerServe(program, ctx);
   registerDeposit(program, ctx);
@@ -74,6 +84,18 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
   registerKeygen(program, ctx);
   registerSign(program, ctx);
   return program;
+}
+
+/** --timeout: seconds, a positive number up to a day. */
+function timeoutSeconds(given: string | undefined): number {
+  if (given === undefined) return DEFAULT_TIMEOUT_SECONDS;
+  const n = /^[0-9]+(\.[0-9]+)?$/.test(given.trim()) ? Number(given) : Number.NaN;
+  if (!(n > 0 && n <= 86_400))
+    throw new CliExit(
+      EXIT.usage,
+      `notarium: --timeout must be a number of seconds from 0.001 to 86400, not "${given}"`,
+    );
+  return n;
 }
 
 export async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {

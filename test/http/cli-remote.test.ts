@@ -121,11 +121,14 @@ describe("notarium CLI against a running service (--server, --token)", () => {
   it("trusts no server's word without a proof it checks itself, and no empty --key", async () => {
     const vkey = readFileSync(join(ws, "keys/log.vkey"), "utf8").trim();
     // A server that says every file is valid, and sends no proof.
-    const liar = createServer((_req, res) => {
+    const liar = createServer(async (req, res) => {
+      let body = "";
+      for await (const chunk of req) body += chunk;
       res.setHeader("content-type", "application/json");
       res.end(
         JSON.stringify({
           valid: true,
+          sha256: JSON.parse(body).sha256,
           matches: [],
           checks: [{ name: "digest", ok: true, detail: "trust me" }],
         }),
@@ -175,5 +178,85 @@ describe("notarium CLI against a running service (--server, --token)", () => {
     expect(nobody.status).toBe(1);
     expect([down.status, down.stderr]).toEqual([2, expect.stringContaining("cannot reach")]);
     expect(notUrl.status).toBe(2);
+  });
+
+  it("tells a URL that is not a Notarium service from a real answer, and gives up on one that never answers", async () => {
+    // Each path answers the way some other server might: a web page, null, a bare 404, a crash, silence.
+    const other = createServer((req, res) => {
+      const path = req.url?.replace(/\?.*/, "");
+      if (path === "/api/v1/log/keys") {
+        res.setHeader("content-type", "text/html");
+        res.end("<html>Welcome to nginx!</html>");
+      } else if (path === "/api/v1/log/checkpoint") {
+        res.setHeader("content-type", "text/plain");
+        res.end("<html>not a checkpoint</html>\n");
+      } else if (path === "/api/v1/log/proof/inclusion") {
+        res.setHeader("content-type", "application/json");
+        res.end("null");
+      } else if (path === "/api/v1/log/proof/consistency") {
+        res.setHeader("content-type", "application/json");
+        res.setHeader("x-request-id", "req-42");
+        res.statusCode = 500;
+        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "something broke" } }));
+      } else {
+        res.statusCode = 404;
+        res.end("Not Found");
+      }
+    });
+    const silent = createServer((req) => req.resume());
+    const vkey = readFileSync(join(ws, "keys/log.vkey"), "utf8").trim();
+    await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const at = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    const silentAt = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const [key, cp, inc, con, ver, dep, badTimeout] = await Promise.all([
+        cli(["key", "--server", at]),
+        cli(["checkpoint", "--server", at]),
+        cli(["prove", "inclusion", "0", "--server", at]),
+        cli(["prove", "consistency", "0", "1", "--server", at]),
+        cli(["verify", "other.txt", "--server", at, "--key", vkey]),
+        cli(["key", "--server", silentAt, "--timeout", "0.5"]),
+        cli(["key", "--server", at, "--timeout", "soon"]),
+      ]);
+      const notOurs = `${at}/api/v1/log/keys did not answer as a Notarium service does (not JSON but "<html>Welcome to nginx!</html>"); check --server`;
+      expect([key.status, key.stdout, key.stderr.trim()]).toEqual([2, "", `notarium: ${notOurs}`]);
+      expect([cp.status, cp.stdout]).toEqual([2, ""]);
+      expect(cp.stderr).toContain(
+        "/api/v1/log/checkpoint did not answer as a Notarium service does (not a signed checkpoint",
+      );
+      expect([inc.status, inc.stdout]).toEqual([2, ""]);
+      expect(inc.stderr).toContain(
+        "/api/v1/log/proof/inclusion?index=0 did not answer as a Notarium service does (the answer: Invalid input: expected object, received null); check --server",
+      );
+      expect([con.status, con.stderr.trim()]).toEqual([
+        2,
+        `notarium: ${at} failed (HTTP 500 Internal Server Error): something broke [INTERNAL]; request ID req-42 for its operator`,
+      ]);
+      // A bare 404 is a wrong URL (exit 2), not "this file was never recorded" (exit 1).
+      expect([ver.status, ver.stdout]).toEqual([2, ""]);
+      expect(ver.stderr).toContain(
+        `${at}/api/v1/verify answered HTTP 404 Not Found, not a Notarium error; is --server the service's URL?`,
+      );
+      expect([dep.status, dep.stderr]).toEqual([
+        2,
+        expect.stringContaining("no answer within 0.5 s (--timeout)"),
+      ]);
+      expect([badTimeout.status, badTimeout.stderr.trim()]).toEqual([
+        2,
+        'notarium: --timeout must be a number of seconds from 0.001 to 86400, not "soon"',
+      ]);
+    } finally {
+      for (const s of [other, silent]) {
+        s.close();
+        s.closeAllConnections();
+      }
+    }
+    // The real service under a path prefix it does not have: its own 404 for the route, also exit 2.
+    const prefixed = await cli(["prove", "inclusion", "0", "--server", `${url}/notarium`]);
+    expect([prefixed.status, prefixed.stderr]).toEqual([
+      2,
+      expect.stringContaining("give --server as the service's base URL"),
+    ]);
   });
 });

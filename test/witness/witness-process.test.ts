@@ -2,20 +2,19 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyCosignature } from "../../src/crypto/cosignature.js";
 import { createVerifier } from "../../src/crypto/note-keys.js";
 import { parseNote } from "../../src/crypto/signed-note.js";
+import { BIN } from "../helpers/run-cli.js";
 import { body, handTree, testLog } from "./helpers.js";
 
 /*
- * `notarium witness` as a real process, from dist/ (the vitest globalSetup
- * builds it): first run, a cosignature over HTTP, SIGTERM, and a restart that
+ * `notarium witness` as a real process, bin/notarium.js from dist/ (the
+ * vitest globalSetup builds it): first run, a cosignature over HTTP, SIGTERM, and a restart that
  * keeps its key and state.
  */
 
-const script = fileURLToPath(new URL("./run-witness.mjs", import.meta.url));
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -29,7 +28,7 @@ interface Started {
 }
 
 function start(args: string[], env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, [script, "witness", ...args], {
+  const child = spawn(process.execPath, [BIN, "witness", ...args], {
     env: { ...process.env, NOTARIUM_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

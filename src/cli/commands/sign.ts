@@ -12,7 +12,6 @@ import { verifyTlogProof } from "../../ledger/verify-proof.js";
 import type { CliContext } from "../main.js";
 import { CliExit, EXIT, printJson } from "../output.js";
 import { readPassphrase } from "../passphrase.js";
-import { RemoteClient } from "../remote-client.js";
 
 const LINK_HELP = "--invitation must be the full link you received, like https://host/sign/inv_…";
 
@@ -63,7 +62,7 @@ export function registerSign(program: Command, ctx: CliContext): void {
       const { base, token } = parseInvitationUrl(opts.invitation);
       const key = await openKey(opts.key, opts.passphraseFile, ctx);
       // The invitation token is the party's only credential: in the path to read, as the bearer to sign.
-      const server = new RemoteClient(base, token);
+      const server = ctx.remoteAt(base, token);
       const view = await server.invitation(token);
       if (!view.document)
         throw new ValidationError("AGREEMENT_MISSING", "the mediator has not registered the agreement yet");

@@ -23,6 +23,9 @@ interface VerifyOptions {
   json?: boolean;
 }
 
+/** A check as shown: the server's may carry names this CLI does not know. */
+type ShownCheck = Omit<Check, "name"> & { name: string };
+
 /**
  * A verify answer (the server's, or the local ledger's) re-checked with the
  * offline verifier, as a third party would: valid only when it says so and
@@ -30,10 +33,10 @@ interface VerifyOptions {
  * for nothing.
  */
 function checkedHere(
-  r: { valid: boolean; checks: Check[]; matches: { tlogProof: string }[] },
+  r: { valid: boolean; checks: readonly ShownCheck[]; matches: { tlogProof: string }[] },
   policy: TlogPolicy,
   sha256: string,
-): { valid: boolean; checks: Check[] } {
+): { valid: boolean; checks: ShownCheck[] } {
   const offline = r.matches.map((m) => verifyTlogProof(m.tlogProof, { policy, sha256 }));
   const unproven: Check[] =
     r.valid && offline.length === 0
@@ -93,7 +96,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       const hashed = await hashFile(file, (n) => progress.update(n, file)).finally(() => progress.stop());
       const remote = ctx.remote();
       let valid: boolean;
-      let checks: Check[];
+      let checks: ShownCheck[];
       let result: Record<string, unknown>;
       if (opts.proof) {
         const text = await readText(opts.proof, "proof file");

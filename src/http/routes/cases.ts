@@ -7,6 +7,7 @@ import { attestIdentity, attestIdentityInput, eraseIdentity } from "../../servic
 import { openInvitation } from "../../service/cases/invitations.js";
 import { registerAgreement } from "../../service/cases/register-agreement.js";
 import { recordSignature } from "../../service/cases/submit-signature.js";
+import { erasedSchema } from "../answer-schemas.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation, type InvitationHolder } from "../operation.js";
 import { appendedReceiptJson } from "../receipt-json.js";
@@ -175,7 +176,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
         "Idempotent: `erased` is false when there was nothing (left) to erase.",
       roles: ["mediator"],
       params: z.object({ id: caseIdParam, signer: signerParam }),
-      responses: { 200: { description: "done", json: z.object({ erased: z.boolean() }) } },
+      responses: { 200: { description: "done", json: erasedSchema } },
       async handle({ params, res }) {
         sendJson(res, await eraseIdentity(cases, params.id, params.signer));
       },

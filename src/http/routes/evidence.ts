@@ -9,6 +9,7 @@ import {
 } from "../../service/deposit-evidence.js";
 import { findEvidence } from "../../service/find-evidence.js";
 import { receiptForIndex } from "../../service/receipts.js";
+import { receiptsSchema } from "../answer-schemas.js";
 import type { AppDeps } from "../deps.js";
 import { mediaTypeOf } from "../media-type.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
@@ -97,7 +98,7 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       responses: {
         201: {
           description: "recorded; one receipt per item",
-          json: z.object({ receipts: z.array(receiptSchema) }),
+          json: receiptsSchema,
         },
       },
       async handle({ body, res }) {

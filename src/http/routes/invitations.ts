@@ -3,6 +3,7 @@ import { bindPartyKey } from "../../service/cases/bind-party-key.js";
 import type { CaseServices } from "../../service/cases/context.js";
 import { invitationAgreement, invitationView } from "../../service/cases/invitation-view.js";
 import { createInvitation, revokeInvitations } from "../../service/cases/invitations.js";
+import { boundKeySchema } from "../answer-schemas.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { hex64 } from "../schemas.js";
 import { sendJson } from "../send-json.js";
@@ -114,7 +115,7 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
       responses: {
         200: {
           description: "bound",
-          json: z.object({ caseId: z.string(), signer: z.string(), publicKey: hex64 }),
+          json: boundKeySchema,
         },
       },
       errors: { 409: "KEY_ALREADY_BOUND", 410: GONE },

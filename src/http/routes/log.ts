@@ -5,44 +5,15 @@ import { parseVerifierKey } from "../../crypto/note-keys.js";
 import { formatPolicy } from "../../crypto/tlog-policy.js";
 import { singleLogPolicy } from "../../ledger/verify-proof.js";
 import { hashLeaf } from "../../merkle/hash.js";
+import { entriesSchema, entrySchema, keysSchema } from "../answer-schemas.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
-import { decimalCount, hex64 } from "../schemas.js";
+import { decimalCount } from "../schemas.js";
 import { sendJson } from "../send-json.js";
 
 /** Entries and proofs for a fixed index and size never change. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
 const MAX_ENTRIES_PER_PAGE = 1000;
-
-const keysSchema = z.object({
-  origin: z.string(),
-  verifierKey: z
-    .string()
-    .meta({ description: "c2sp.org/signed-note verifier key of the log (Ed25519, type 0x01)" }),
-  publicKey: hex64.meta({ description: "the raw Ed25519 public key" }),
-  witnesses: z.array(z.object({ name: z.string(), vkey: z.string(), url: z.string().optional() })),
-  policy: z.string().meta({ description: "c2sp.org/tlog-policy text that verifiers should use" }),
-  pdfCertificate: z
-    .string()
-    .nullable()
-    .meta({ description: "PEM certificate of the PDF seal key (null until sealing is enabled)" }),
-});
-
-const entrySchema = z.object({
-  index: z.number().int(),
-  txHash: hex64.meta({ description: "RFC 6962 leaf hash of `entry`" }),
-  entry: z.string().meta({ description: "the canonical entry JSON, byte for byte the leaf data" }),
-});
-
-const entriesSchema = z.object({
-  size: z.number().int().meta({ description: "tree size the page was read against" }),
-  entries: z.array(entrySchema),
-  next: z
-    .number()
-    .int()
-    .nullable()
-    .meta({ description: "`from` of the next page, or null at the end of the tree" }),
-});
 
 /** The public log: checkpoint, keys, entries (DESIGN §5). */
 export function logOperations(deps: AppDeps): AnyOperation[] {

@@ -1,25 +1,11 @@
 import { z } from "zod";
 import { toHex } from "../../core/bytes.js";
+import { consistencySchema, inclusionSchema } from "../answer-schemas.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
-import { decimalCount, hex64 } from "../schemas.js";
+import { decimalCount } from "../schemas.js";
 import { sendJson } from "../send-json.js";
 import { IMMUTABLE } from "./log.js";
-
-const inclusionSchema = z.object({
-  index: z.number().int(),
-  size: z.number().int(),
-  root: hex64,
-  proof: z.array(hex64).meta({ description: "RFC 9162 §2.1.3 inclusion proof, hex" }),
-});
-
-const consistencySchema = z.object({
-  from: z.number().int(),
-  to: z.number().int(),
-  oldRoot: hex64,
-  newRoot: hex64,
-  proof: z.array(hex64).meta({ description: "RFC 9162 §2.1.4 consistency proof, hex" }),
-});
 
 /** RFC 6962 proofs over the stored tree; sizes are checked against the newest checkpoint. */
 export function proofOperations(deps: AppDeps): AnyOperation[] {

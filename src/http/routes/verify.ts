@@ -6,30 +6,14 @@ import { parseEntry } from "../../ledger/entry.js";
 import type { StoredCheckpoint } from "../../ledger/ledger-store.js";
 import { singleLogPolicy } from "../../ledger/verify-proof.js";
 import { verifyDigest } from "../../service/verify-evidence.js";
+import { verdictSchema } from "../answer-schemas.js";
 import { flattened } from "../ascii-json.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { verdictJson } from "../receipt-json.js";
-import { checkSchema, hex64, receiptSchema } from "../schemas.js";
+import { hex64 } from "../schemas.js";
 import { sendAsciiJson, sendJson } from "../send-json.js";
 import { VerdictCache } from "../verdict-cache.js";
-
-const verifyResult = z.object({
-  valid: z.boolean(),
-  sha256: hex64,
-  matches: z
-    .array(receiptSchema)
-    .meta({ description: "every entry recording the digest, each proved against the checkpoint it carries" }),
-  checks: z.array(checkSchema).meta({ description: "each step and its outcome, in plain words" }),
-  sealed: z
-    .object({
-      case: z.string().optional(),
-      document: z.string().optional(),
-      signers: z.array(z.record(z.string(), z.unknown())),
-    })
-    .optional()
-    .meta({ description: "for a sealed agreement PDF: its case, registered document and signers" }),
-});
 
 /** The JSON body of a verify by digest. */
 export const verifyBody = z.object({ sha256: hex64 }).strict();
@@ -75,7 +59,7 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
         toBody: (u) => ({ sha256: u.sha256 }),
         ...(deps.sealing ? { keepPdfUpTo: deps.options.maxDocumentBytes } : {}),
       },
-      responses: { 200: { description: "the verdict", json: verifyResult } },
+      responses: { 200: { description: "the verdict", json: verdictSchema } },
       async handle({ body, res }) {
         const pdf = res.locals.uploadedPdf as Uint8Array | undefined;
         const head = deps.ledger.latest();
