@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, type Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Express } from "express";
-import type { ErrorCode } from "../core/errors.js";
+import { type ErrorCode, ValidationError } from "../core/errors.js";
 
 export interface RunningServer {
   server: Server;
@@ -84,6 +84,20 @@ function answerUnparsable(err: NodeJS.ErrnoException, socket: import("node:strea
   );
 }
 
+/** Why the service cannot listen, in words that say which setting to change. */
+function listenError(e: NodeJS.ErrnoException, at: { port: number; host: string }): Error {
+  const where = `${at.host}:${at.port}`;
+  const why =
+    e.code === "EADDRINUSE"
+      ? `${where} is already in use (another service, or Notarium already running?); set PORT to a free port`
+      : e.code === "EACCES"
+        ? `not allowed to listen on ${where} (ports below 1024 need privileges); set PORT above 1023`
+        : e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND"
+          ? `this machine has no address ${at.host}; set HOST to one of its addresses, or 0.0.0.0`
+          : undefined;
+  return why ? new ValidationError("CONFIG_INVALID", `cannot listen: ${why}`, { cause: e }) : e;
+}
+
 /** Listens on host:port (port 0 picks a free one). */
 export async function listen(app: Express, opts: { port: number; host: string }): Promise<RunningServer> {
   const server = createAppServer(app);
@@ -93,9 +107,10 @@ export async function listen(app: Express, opts: { port: number; host: string })
   server.requestTimeout = 0;
   server.keepAliveTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const refused = (e: NodeJS.ErrnoException) => reject(listenError(e, opts));
+    server.once("error", refused);
     server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
+      server.off("error", refused);
       resolve();
     });
   });

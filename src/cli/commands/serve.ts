@@ -52,10 +52,6 @@ export function registerServe(program: Command, ctx: CliContext): void {
       let cases: CaseStack | undefined;
       try {
         const tokens = tokenFileOf(config.dataDir);
-        if (!(await tokens.exists())) {
-          admin = (await createToken(tokens, { name: "admin", role: "admin" }, ctx)).token;
-          await writeFileAtomic(join(config.keysDir, ADMIN_TOKEN_FILE), `${admin}\n`, 0o600);
-        }
         cases = await openCaseStack(config.dataDir, {
           ledger: local.ledger,
           clock: ctx.clock,
@@ -83,7 +79,19 @@ export function registerServe(program: Command, ctx: CliContext): void {
         );
         // Invitation links need the served URL, known only once listening (PORT=0 picks the port).
         if (!config.publicUrl) cases.services.publicUrl = service.url;
+        // Made only once the service is up, so a start that fails on its configuration (a bad
+        // witness policy, a port in use) does not use up the one time the token is shown.
+        if (!(await tokens.exists())) {
+          try {
+            admin = (await createToken(tokens, { name: "admin", role: "admin" }, ctx)).token;
+            await writeFileAtomic(join(config.keysDir, ADMIN_TOKEN_FILE), `${admin}\n`, 0o600);
+          } catch (e) {
+            await service.stop();
+            throw e;
+          }
+        }
       } catch (e) {
+        await witnessing?.close();
         await cases?.close();
         await local.close();
         throw e;
