@@ -40,6 +40,9 @@ const USAGE_CODES = new Set<ErrorCode>([
   "NOT_PDF",
   "KEY_MISMATCH",
   "PACKAGE_INVALID",
+  // a data directory that cannot be read is unreadable input, not a failed check
+  "STORAGE_FAILURE",
+  "DATABASE_DAMAGED",
 ]);
 
 /** Maps an error to an exit status: bad input 2, failed checks and missing things 1. */
@@ -53,6 +56,23 @@ export function describeError(e: unknown): string {
   if (e instanceof CliExit) return e.message;
   if (e instanceof AppError) return `notarium: ${e.message} [${e.code}]`;
   return `notarium: ${(e as Error)?.message ?? String(e)}`;
+}
+
+const FILE_REASONS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EISDIR: "it is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+  ENOSPC: "no space left on the disk",
+  EROFS: "the file system is read-only",
+  EEXIST: "it exists already",
+};
+
+/** Why a file operation failed, in words (Node's messages repeat the path and the syscall). */
+export function fileReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return (err?.code && FILE_REASONS[err.code]) || err?.message || String(e);
 }
 
 export function printJson(value: unknown): void {

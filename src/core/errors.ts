@@ -42,6 +42,7 @@ export type ErrorCode =
   // storage and keys
   | "STORAGE_FAILURE"
   | "LEDGER_CORRUPT"
+  | "DATABASE_DAMAGED"
   | "DATA_DIR_LOCKED"
   | "KEY_FILE_UNREADABLE"
   | "KEY_FILE_MALFORMED"

@@ -48,7 +48,7 @@ describe("notarium CLI (real binary)", () => {
     expect(r.status).toBe(2);
     expect(r.stdout.match(/evidence ID {2}NTR-/g)).toHaveLength(2);
     expect(r.stderr).toContain("every file above is recorded");
-    expect(r.stderr).toContain("contract.txt.tlog-proof");
+    expect(r.stderr).toContain("contract.txt.tlog-proof (it is a directory)");
     expect(readFileSync(join(ws, "other.txt.tlog-proof"), "utf8")).toMatch(/^c2sp\.org\/tlog-proof@v1\n/);
     // Both are recorded: verify finds them.
     expect(runCli(["verify", "contract.txt"], { cwd: ws }).status).toBe(0);
@@ -204,5 +204,21 @@ describe("notarium CLI (real binary)", () => {
     const m = runCli(["checkpoint"], { cwd: dir });
     expect(m.status).toBe(2);
     expect(m.stderr).toMatch(/KEY_FILE_MALFORMED/);
+  });
+
+  it("keygen refuses a passphrase with --unencrypted, and says why it cannot write the key", () => {
+    const ws = workspace();
+    writeFileSync(join(ws, "pass.txt"), "a long enough passphrase\n");
+    const both = runCli(["keygen", "--unencrypted", "--passphrase-file", "pass.txt"], { cwd: ws });
+    expect([both.status, both.stderr.trim()]).toEqual([
+      2,
+      "notarium: --unencrypted stores the key without a passphrase: drop --passphrase-file, or --unencrypted",
+    ]);
+    expect(existsSync(join(ws, "party.key"))).toBe(false);
+    const noDir = runCli(["keygen", "--unencrypted", "--out", "missing/party.key"], { cwd: ws });
+    expect([noDir.status, noDir.stderr.trim()]).toEqual([
+      2,
+      "notarium: cannot write missing/party.key: no such file or directory [FILE_UNREADABLE]",
+    ]);
   });
 });

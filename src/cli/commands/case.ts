@@ -5,6 +5,7 @@ import { getCasePackage } from "../../service/cases/get-case.js";
 import type { CliContext } from "../main.js";
 import { openCaseStack } from "../open-cases.js";
 import { openLocalLedger } from "../open-local.js";
+import { fileReason } from "../output.js";
 
 /** The package from --server, or from the local data dir (refused while a service holds it). */
 async function fetchPackage(ctx: CliContext, caseId: string): Promise<unknown> {
@@ -45,7 +46,9 @@ export function registerCase(program: Command, ctx: CliContext): void {
         return;
       }
       await writeFile(opts.out, text).catch((cause) => {
-        throw new ValidationError("FILE_UNREADABLE", `cannot write ${opts.out}`, { cause });
+        throw new ValidationError("FILE_UNREADABLE", `cannot write ${opts.out}: ${fileReason(cause)}`, {
+          cause,
+        });
       });
       process.stderr.write(`wrote the package of ${id} to ${opts.out}\n`);
     });

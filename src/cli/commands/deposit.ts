@@ -8,7 +8,7 @@ import { depositEvidenceBatch } from "../../service/deposit-evidence.js";
 import { type HashedFile, hashFile } from "../hash-file.js";
 import type { CliContext } from "../main.js";
 import { openLocalLedger } from "../open-local.js";
-import { CliExit, EXIT, printJson } from "../output.js";
+import { CliExit, EXIT, fileReason, printJson } from "../output.js";
 import { createProgress } from "../progress.js";
 import { REMOTE_BATCH } from "../remote-client.js";
 
@@ -82,8 +82,8 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
         for (const [j, r] of receipts.entries()) {
           const file = (chunk[j] as HashedFile).path;
           if (opts.saveProof)
-            await writeFile(`${file}.tlog-proof`, r.tlogProof).catch((e: Error) =>
-              unsaved.push(`${file}.tlog-proof (${e.message})`),
+            await writeFile(`${file}.tlog-proof`, r.tlogProof).catch((e: unknown) =>
+              unsaved.push(`${file}.tlog-proof (${fileReason(e)})`),
             );
           if (opts.json) printJson({ file, ...r });
           else {

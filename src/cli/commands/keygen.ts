@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { ValidationError } from "../../core/errors.js";
 import { createPartyKeyFile } from "../../esign/party-key.js";
 import type { CliContext } from "../main.js";
+import { CliExit, EXIT, fileReason } from "../output.js";
 import { readPassphrase } from "../passphrase.js";
 
 export function registerKeygen(program: Command, ctx: CliContext): void {
@@ -16,6 +17,11 @@ export function registerKeygen(program: Command, ctx: CliContext): void {
     )
     .option("--unencrypted", "store the key without a passphrase (not recommended)")
     .action(async (opts: { out: string; passphraseFile?: string; unencrypted?: boolean }) => {
+      if (opts.unencrypted && opts.passphraseFile)
+        throw new CliExit(
+          EXIT.usage,
+          "notarium: --unencrypted stores the key without a passphrase: drop --passphrase-file, or --unencrypted",
+        );
       const passphrase = opts.unencrypted
         ? undefined
         : await readPassphrase(
@@ -31,7 +37,7 @@ export function registerKeygen(program: Command, ctx: CliContext): void {
           "FILE_UNREADABLE",
           exists
             ? `${opts.out} exists already; choose another --out (a key is never overwritten)`
-            : `cannot write ${opts.out}`,
+            : `cannot write ${opts.out}: ${fileReason(cause)}`,
           { cause },
         );
       }

@@ -96,6 +96,18 @@ export function registerServe(program: Command, ctx: CliContext): void {
         await local.close();
         throw e;
       }
+      // Listening for the signals before saying we serve: a SIGTERM sent on seeing that line drains.
+      const stopped = new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          logger.info({ signal }, "shutting down: draining in-flight requests and the append queue");
+          // A second signal means "now": skip the drain.
+          process.once("SIGINT", () => process.exit(130));
+          process.once("SIGTERM", () => process.exit(143));
+          resolve();
+        };
+        process.once("SIGINT", () => stop("SIGINT"));
+        process.once("SIGTERM", () => stop("SIGTERM"));
+      });
       const url = config.publicUrl ?? service.url;
       const out = [
         `Notarium is serving ${url}  (log ${local.key.origin}, ${local.ledger.size} entries)`,
@@ -115,17 +127,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       ];
       process.stdout.write(`${out.join("\n")}\n`);
 
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info({ signal }, "shutting down: draining in-flight requests and the append queue");
-          // A second signal means "now": skip the drain.
-          process.once("SIGINT", () => process.exit(130));
-          process.once("SIGTERM", () => process.exit(143));
-          resolve();
-        };
-        process.once("SIGINT", () => stop("SIGINT"));
-        process.once("SIGTERM", () => stop("SIGTERM"));
-      });
+      await stopped;
       await service.stop();
       await witnessing.close();
       await cases.close();
