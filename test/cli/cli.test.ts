@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
@@ -14,7 +15,7 @@ import { utf8 } from "../../src/core/bytes.js";
 import { canonicalJson } from "../../src/core/canonical-json.js";
 import { parseEntry } from "../../src/ledger/entry.js";
 import { LevelLedgerStore } from "../../src/storage/level-store.js";
-import { runCli } from "../helpers/run-cli.js";
+import { BIN, runCli } from "../helpers/run-cli.js";
 
 function workspace() {
   const cwd = mkdtempSync(join(tmpdir(), "notarium-cli-"));
@@ -149,6 +150,23 @@ describe("notarium CLI (real binary)", () => {
     expect(r.stderr).toMatch(/missing\.txt/);
     expect(runCli(["verify", "missing.txt"], { cwd }).status).toBe(2);
     expect(runCli(["frobnicate"], { cwd }).status).toBe(2);
+  });
+
+  it("refuses a --title whose bytes are not UTF-8 instead of recording it changed", () => {
+    // Node decodes the command line before we see it: the byte 0xff arrives as U+FFFD.
+    const r = spawnSync(
+      "sh",
+      ["-c", `"${process.execPath}" "${BIN}" deposit contract.txt --title "$(printf 'bad \\377')"`],
+      {
+        cwd,
+        encoding: "utf8",
+      },
+    );
+    expect([r.status, r.stdout, r.stderr.trim()]).toEqual([
+      2,
+      "",
+      "notarium: --title is not valid UTF-8 (or holds U+FFFD, the replacement character); check the terminal's encoding",
+    ]);
   });
 
   it("passes audit, then names the first tampered index with exit 1", async () => {

@@ -28,6 +28,12 @@ export function registerDeposit(program: Command, ctx: CliContext): void {
     )
     .option("--save-proof", "write FILE.tlog-proof next to each file, for offline verification")
     .action(async (files: string[], opts: { json?: boolean; title?: string; saveProof?: boolean }) => {
+      // Bytes of the command line that are not UTF-8 reach us replaced by U+FFFD: never recorded changed.
+      if (opts.title?.includes("\uFFFD"))
+        throw new CliExit(
+          EXIT.usage,
+          "notarium: --title is not valid UTF-8 (or holds U+FFFD, the replacement character); check the terminal's encoding",
+        );
       const sizes = await Promise.all(
         files.map(async (f) => {
           try {
