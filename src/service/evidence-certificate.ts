@@ -4,6 +4,7 @@ import { createVerifier } from "../crypto/note-keys.js";
 import type { EvidenceCertificateFacts } from "../ledger/certificate-facts.js";
 import { parseEntry } from "../ledger/entry.js";
 import type { Ledger } from "../ledger/ledger.js";
+import type { StoredCheckpoint } from "../ledger/ledger-store.js";
 import type { Receipt } from "../ledger/receipt.js";
 import type { PdfTools } from "./cases/pdf-tools.js";
 import { findEvidence } from "./find-evidence.js";
@@ -14,6 +15,8 @@ export interface CertificateSettings {
   pdf: PdfTools;
   centreName: string;
   publicUrl: string;
+  /** With court witnesses: the checkpoint to prove an entry against (the newest the quorum cosigned). */
+  checkpointFor?: (index: number) => StoredCheckpoint;
   /** Court cosignatures on the checkpoint the receipt is against (from the witness policy), if any. */
   cosignatures?: (checkpointNote: string) => { witness: string; time: string }[];
 }
@@ -30,7 +33,7 @@ export async function evidenceCertificate(
   id: string,
   s: CertificateSettings,
 ): Promise<{ pdf: Uint8Array; receipt: Receipt }> {
-  const receipt = await findEvidence(ledger, id);
+  const receipt = await findEvidence(ledger, id, s.checkpointFor);
   const entry = parseEntry(utf8(receipt.entry));
   const cp = openCheckpoint(receipt.checkpoint, createVerifier(ledger.key.verifierKey)).checkpoint;
   const base = s.publicUrl.replace(/\/$/, "");

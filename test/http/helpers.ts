@@ -7,14 +7,17 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { openCaseStack } from "../../src/cli/open-cases.js";
 import { type Clock, secureRandomBytes, systemClock } from "../../src/core/clock.js";
+import type { TlogPolicy } from "../../src/crypto/tlog-policy.js";
 import { startHttpService } from "../../src/http/http-service.js";
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from "../../src/http/options.js";
 import { Ledger } from "../../src/ledger/ledger.js";
 import { singleLogPolicy } from "../../src/ledger/verify-proof.js";
 import type { CaseServices } from "../../src/service/cases/context.js";
 import { createToken, TokenAuthenticator } from "../../src/service/tokens.js";
+import { Witnessing } from "../../src/service/witnessing.js";
 import { LevelLedgerStore } from "../../src/storage/level-store.js";
 import { TokenFile } from "../../src/storage/token-file.js";
+import { WitnessCoordinator } from "../../src/witness/log-client.js";
 import { testLogKey } from "../helpers/ledger.js";
 
 export interface TestService {
@@ -55,19 +58,32 @@ export async function startTestService(
     cases?: CaseOptions;
     /** Serve sealing, certificates and docking with a TEST-ONLY PDF certificate. */
     sealing?: boolean;
+    /** Court witnesses (in-process witness servers) and the quorum policy naming them, as serve wires them. */
+    witnesses?: { policy: TlogPolicy };
   } = {},
 ): Promise<TestService> {
   const dir = mkdtempSync(join(tmpdir(), "notarium-http-"));
   const store = new LevelLedgerStore(join(dir, "ledger"));
   await store.open();
   const key = testLogKey();
+  let witnessing: Witnessing | undefined;
   const ledger = await Ledger.open({
     store,
     key,
     clock: systemClock,
     maxBatch: opts.maxBatch,
     maxQueue: opts.maxQueue,
+    onBlock: (cp) => witnessing?.onBlock(cp),
   });
+  if (opts.witnesses) {
+    const coordinator = new WitnessCoordinator({
+      policy: opts.witnesses.policy,
+      proveConsistency: (from, to) => ledger.proveConsistency(from, to),
+      fetch: (url, init) => fetch(url, init as RequestInit),
+      clock: systemClock,
+    });
+    witnessing = await Witnessing.open(ledger, coordinator);
+  }
   const tokenFile = new TokenFile(join(dir, "tokens.json"));
   const deps = { clock: systemClock, randomBytes: secureRandomBytes };
   const make = async (role: string) => (await createToken(tokenFile, { name: role, role }, deps)).token;
@@ -99,6 +115,7 @@ export async function startTestService(
       processMetrics: false,
       cases: cases.services,
       ...(opts.sealing ? { sealing: await testSealing() } : {}),
+      ...(witnessing ? { witnessing, policy: opts.witnesses?.policy } : {}),
     },
     { port: 0, host: "127.0.0.1" },
   );
@@ -119,6 +136,7 @@ export async function startTestService(
       if (closed) return;
       closed = true;
       await service.stop();
+      await witnessing?.close();
       await cases.close();
       await store.close();
       if (!o.keepData) rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,6 @@ import {
   recordParsedEvidenceBatch,
 } from "../../service/deposit-evidence.js";
 import { findEvidence } from "../../service/find-evidence.js";
-import { receiptForIndex } from "../../service/receipts.js";
 import { receiptsSchema } from "../answer-schemas.js";
 import type { AppDeps } from "../deps.js";
 import { mediaTypeOf } from "../media-type.js";
@@ -133,14 +132,13 @@ export function evidenceOperations(deps: AppDeps): AnyOperation[] {
       params: idParams,
       responses: { 200: { description: "c2sp.org/tlog-proof text", text: "text/plain; charset=utf-8" } },
       async handle({ params, res }) {
-        let receipt = await findEvidence(ledger, params.id);
-        // Prefer the newest checkpoint that meets the witness quorum (DESIGN §11).
-        if (deps.witnessing)
-          receipt = await receiptForIndex(
-            ledger,
-            receipt.index,
-            deps.witnessing.checkpointFor(receipt.index),
-          );
+        // Proved against the newest checkpoint that meets the witness quorum (DESIGN §11).
+        const { witnessing } = deps;
+        const receipt = await findEvidence(
+          ledger,
+          params.id,
+          witnessing && ((i) => witnessing.checkpointFor(i)),
+        );
         res.setHeader("Content-Disposition", `inline; filename="${receipt.evidenceId}.tlog-proof"`);
         res.type("text/plain; charset=utf-8").send(receipt.tlogProof);
       },

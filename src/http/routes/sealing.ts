@@ -4,7 +4,6 @@ import type { PdfTools } from "../../service/cases/pdf-tools.js";
 import { sealAgreement } from "../../service/cases/seal-agreement.js";
 import { dockingInput, dockingVerifyParsed } from "../../service/docking-verify.js";
 import { evidenceCertificate } from "../../service/evidence-certificate.js";
-import type { Witnessing } from "../../service/witnessing.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
 import { sendJsonBytes } from "../send-json.js";
@@ -14,7 +13,6 @@ export interface SealingDeps {
   pdf: PdfTools;
   centreName: string;
   pages?: "last" | "all-edge";
-  witnessing?: Witnessing;
 }
 
 function sendPdf(res: import("express").Response, bytes: Uint8Array, name: string, sha256?: string): void {
@@ -31,6 +29,8 @@ export function sealingOperations(
   cases: CaseServices | undefined,
   s: SealingDeps,
 ): AnyOperation[] {
+  // The court witnesses' cosignatures: certificates name them, docking proofs use a quorum checkpoint.
+  const witnessing = deps.witnessing;
   const ops: AnyOperation[] = [
     defineOperation({
       id: "getEvidenceCertificate",
@@ -48,8 +48,11 @@ export function sealingOperations(
           pdf: s.pdf,
           centreName: s.centreName,
           publicUrl: cases?.publicUrl ?? "",
-          ...(s.witnessing
-            ? { cosignatures: (note: string) => s.witnessing?.cosignaturesOf(note) ?? [] }
+          ...(witnessing
+            ? {
+                checkpointFor: (i: number) => witnessing.checkpointFor(i),
+                cosignatures: (note: string) => witnessing.cosignaturesOf(note),
+              }
             : {}),
         });
         sendPdf(res, pdf, `${receipt.evidenceId}-certificate.pdf`);
@@ -79,9 +82,7 @@ export function sealingOperations(
       async handle({ body, res }) {
         const { json } = await dockingVerifyParsed(deps.ledger, body, {
           clock: deps.clock,
-          ...(s.witnessing
-            ? { checkpointFor: (i: number) => (s.witnessing as Witnessing).checkpointFor(i) }
-            : {}),
+          ...(witnessing ? { checkpointFor: (i: number) => witnessing.checkpointFor(i) } : {}),
         });
         sendJsonBytes(res, json); // the signed bytes themselves, not a second serialization
       },

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseNote } from "../../src/crypto/signed-note.js";
+import { parsePolicy, type TlogPolicy } from "../../src/crypto/tlog-policy.js";
+import { verifyTlogProof } from "../../src/ledger/verify-proof.js";
+import { extractEmbeddedProof } from "../../src/pdf/embed-proof.js";
+import { testLogKey } from "../helpers/ledger.js";
+import { serveWitness } from "../witness/helpers.js";
+import { call, hex, startTestService, type TestService } from "./helpers.js";
+
+/*
+ * A service whose checkpoints two court witnesses cosign (2 of 2): every
+ * answer a court keeps (the .tlog-proof, the docking answer's proofs, the
+ * certificate) is proved against a checkpoint that meets the quorum, so it
+ * verifies under the policy the service publishes.
+ */
+describe("a service with court witnesses", () => {
+  let s: TestService;
+  let policy: TlogPolicy;
+  const witnesses: Awaited<ReturnType<typeof serveWitness>>[] = [];
+
+  beforeAll(async () => {
+    const logVkey = testLogKey().verifierKey;
+    for (const [i, name] of ["court-a", "court-b"].entries())
+      witnesses.push(
+        await serveWitness({ logs: [logVkey], name: `test.notarium.invalid/${name}`, cosignerSeed: 31 + i }),
+      );
+    policy = parsePolicy(
+      [
+        `log ${logVkey}`,
+        ...witnesses.map((w, i) => `witness ${"AB"[i]} ${w.vkey} ${w.url}`),
+        "group courts 2 A B",
+        "quorum courts",
+        "",
+      ].join("\n"),
+    );
+    s = await startTestService({ sealing: true, witnesses: { policy } });
+  });
+  afterAll(async () => {
+    await s.close();
+    for (const w of witnesses) await w.server.close();
+  });
+
+  it("proves docking answers and certificates against a checkpoint the courts cosigned", async () => {
+    const sha256 = hex(4242);
+    const dep = await call(s.url, "POST", "/api/v1/evidence", { token: s.tokens.mediator, json: { sha256 } });
+    expect(dep.status).toBe(201);
+    // The witness round runs after the block; wait for the checkpoint to carry both cosignatures.
+    const deadline = Date.now() + 10_000;
+    while (parseNote((await call(s.url, "GET", "/api/v1/log/checkpoint")).text).signatures.length < 3) {
+      if (Date.now() > deadline) throw new Error("the witnesses did not cosign within 10 s");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const keys = await call(s.url, "GET", "/api/v1/log/keys");
+    const published = parsePolicy(keys.json.policy);
+
+    const dock = await call(s.url, "POST", "/api/v1/docking/verify", {
+      token: s.tokens.court,
+      json: { items: [{ sha256 }, { evidenceId: dep.json.evidenceId }] },
+    });
+    expect(dock.status).toBe(200);
+    for (const r of dock.json.results) {
+      const v = verifyTlogProof(r.tlogProof, { policy: published, sha256 });
+      expect(v.checks.filter((c) => !c.ok)).toEqual([]);
+      expect(v.valid).toBe(true);
+    }
+    const proof = await call(s.url, "GET", `/api/v1/evidence/${dep.json.evidenceId}/proof`);
+    expect(verifyTlogProof(proof.text, { policy, sha256 }).valid).toBe(true);
+
+    const cert = await fetch(`${s.url}/api/v1/evidence/${dep.json.evidenceId}/certificate.pdf`);
+    expect(cert.status).toBe(200);
+    const embedded = await extractEmbeddedProof(new Uint8Array(await cert.arrayBuffer()));
+    const { receipt } = JSON.parse(new TextDecoder().decode(embedded));
+    expect(parseNote(receipt.checkpoint).signatures.map((x) => x.name)).toEqual([
+      expect.any(String),
+      "test.notarium.invalid/court-a",
+      "test.notarium.invalid/court-b",
+    ]);
+    expect(verifyTlogProof(receipt.tlogProof, { policy, sha256 }).valid).toBe(true);
+  });
+});
