@@ -40,6 +40,23 @@ export async function openSealing(config: Config, deps: { clock: Clock; randomBy
 }
 
 /**
+ * What is wrong with a witness's submission URL, if anything. The policy is
+ * published (GET /api/v1/log/keys), so credentials in it would be shown to all.
+ */
+function witnessUrlProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `"${url}" is not a URL (give it like https://witness.example/court)`;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return `"${url}" must be an http(s) URL`;
+  if (u.username || u.password)
+    return "its URL must not hold a user or password (the policy is public at /api/v1/log/keys)";
+  return undefined;
+}
+
+/**
  * Court witnesses from NOTARIUM_WITNESS_POLICY (a c2sp.org/tlog-policy file);
  * without one the log publishes its own signature only. Unreachable or
  * refusing witnesses are logged (a conflict as an error: a possible split view).
@@ -60,6 +77,14 @@ export async function openWitnessing(
       `NOTARIUM_WITNESS_POLICY ${config.witnessPolicyFile}: ${(cause as Error).message}`,
       { cause },
     );
+  }
+  for (const w of policy.witnesses) {
+    const problem = w.url === undefined ? undefined : witnessUrlProblem(w.url);
+    if (problem)
+      throw new ValidationError(
+        "CONFIG_INVALID",
+        `NOTARIUM_WITNESS_POLICY ${config.witnessPolicyFile}: witness ${w.name}: ${problem}`,
+      );
   }
   if (!policy.logs.some((l) => l.vkey === ledger.key.verifierKey)) {
     throw new ValidationError(

@@ -2,7 +2,9 @@ import { Level } from "level";
 import { fromBase64, toBase64, toHex, utf8 } from "../core/bytes.js";
 import { KeyedLock } from "../core/keyed-lock.js";
 import { sha256 } from "../crypto/sha256.js";
+import { CONCLUSIVE } from "../witness/misbehaviour.js";
 import {
+  LEADS_KEPT,
   MISBEHAVIOUR_PAGE,
   type MisbehaviourDetails,
   type MisbehaviourReason,
@@ -15,9 +17,14 @@ import { openLevelDb } from "./level-open.js";
 /*
  * A court witness's state in its own LevelDB (<witness data>/state), JSON values:
  *   state!<origin>        -> {size, root (base64), note?}   latest cosigned checkpoint
- *   evidence!<seq, 16 d>  -> MisbehaviourRecord              refused-but-signed checkpoints, oldest first
- *   evkey!<sha256 hex>    -> <seq>                           dedupe of (origin, reason, note)
+ *   evidence!<seq, 16 d>  -> MisbehaviourRecord              conclusive records (fork, bad empty root), oldest first
+ *   lead!<seq, 16 d>      -> MisbehaviourRecord              the other refused-but-signed checkpoints, newest LEADS_KEPT
+ *   evkey!<sha256 hex>    -> <its record's key>              dedupe of (origin, reason, note)
  * Origins are never deleted (a witness that forgot a log could be made to cosign a fork).
+ * Conclusive records need the log's key to make, so they are kept for ever; leads (a
+ * smaller checkpoint, a bad proof) can be made by anyone replaying the log's old
+ * checkpoints, so only the newest are kept, and they never crowd out a conclusive one.
+ * (Older witness data may hold leads under evidence!; they are listed as they are.)
  */
 interface StoredState {
   size: number;
@@ -26,6 +33,9 @@ interface StoredState {
 }
 
 const SEQ_DIGITS = 16;
+const seqKey = (prefix: string, seq: number) => `${prefix}${String(seq).padStart(SEQ_DIGITS, "0")}`;
+const dedupeKey = (r: { origin: string; reason: string; note: string }) =>
+  `evkey!${toHex(sha256(utf8(`${r.origin}\n${r.reason}\n${r.note}`)))}`;
 
 export class LevelWitnessStore implements WitnessStore {
   private readonly db: Level<string, string>;
@@ -33,8 +43,13 @@ export class LevelWitnessStore implements WitnessStore {
   // out, so an in-process lock per origin makes read-compare-write atomic.
   private readonly lock = new KeyedLock();
   private nextSeq = 0;
+  private firstLead = 0;
+  private nextLead = 0;
 
-  constructor(readonly location: string) {
+  constructor(
+    readonly location: string,
+    private readonly leadsKept = LEADS_KEPT,
+  ) {
     this.db = new Level<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8" });
   }
 
@@ -46,6 +61,12 @@ export class LevelWitnessStore implements WitnessStore {
     });
     for await (const k of this.db.keys({ gte: "evidence!", lt: 'evidence"', reverse: true, limit: 1 })) {
       this.nextSeq = Number(k.slice("evidence!".length)) + 1;
+    }
+    for await (const k of this.db.keys({ gte: "lead!", lt: 'lead"', reverse: true, limit: 1 })) {
+      this.nextLead = Number(k.slice("lead!".length)) + 1;
+    }
+    for await (const k of this.db.keys({ gte: "lead!", lt: 'lead"', limit: 1 })) {
+      this.firstLead = Number(k.slice("lead!".length));
     }
   }
 
@@ -89,29 +110,40 @@ export class LevelWitnessStore implements WitnessStore {
     note: string,
     reason: MisbehaviourReason,
     details: MisbehaviourDetails,
-  ): Promise<void> {
+  ): Promise<boolean> {
     return this.lock.run("evidence", async () => {
-      const dedupe = `evkey!${toHex(sha256(utf8(`${origin}\n${reason}\n${note}`)))}`;
-      if ((await this.db.get(dedupe)) !== undefined) return;
-      const seq = String(this.nextSeq).padStart(SEQ_DIGITS, "0");
       const record: MisbehaviourRecord = { origin, reason, note, ...details };
-      await this.db.batch(
-        [
-          { type: "put", key: `evidence!${seq}`, value: JSON.stringify(record) },
-          { type: "put", key: dedupe, value: seq },
-        ],
-        { sync: true },
-      );
-      this.nextSeq++;
+      const dedupe = dedupeKey(record);
+      if ((await this.db.get(dedupe)) !== undefined) return false;
+      const conclusive = CONCLUSIVE[reason];
+      const key = conclusive ? seqKey("evidence!", this.nextSeq) : seqKey("lead!", this.nextLead);
+      const ops: ({ type: "put"; key: string; value: string } | { type: "del"; key: string })[] = [
+        { type: "put", key, value: JSON.stringify(record) },
+        { type: "put", key: dedupe, value: key },
+      ];
+      const dropped = !conclusive && this.nextLead + 1 - this.firstLead > this.leadsKept;
+      if (dropped) {
+        const oldest = seqKey("lead!", this.firstLead);
+        const old = await this.db.get(oldest);
+        ops.push({ type: "del", key: oldest });
+        if (old !== undefined)
+          ops.push({ type: "del", key: dedupeKey(JSON.parse(old) as MisbehaviourRecord) });
+      }
+      await this.db.batch(ops, { sync: true });
+      if (conclusive) this.nextSeq++;
+      else this.nextLead++;
+      if (dropped) this.firstLead++;
+      return true;
     });
   }
 
   async listMisbehaviour(limit = MISBEHAVIOUR_PAGE): Promise<MisbehaviourRecord[]> {
     const out: MisbehaviourRecord[] = [];
     const n = Math.max(0, Math.min(limit, MISBEHAVIOUR_PAGE));
-    if (n === 0) return out;
-    for await (const v of this.db.values({ gte: "evidence!", lt: 'evidence"', limit: n })) {
-      out.push(JSON.parse(v) as MisbehaviourRecord);
+    for (const prefix of ["evidence!", "lead!"]) {
+      if (out.length >= n) break;
+      const range = { gte: prefix, lt: `${prefix.slice(0, -1)}"`, limit: n - out.length };
+      for await (const v of this.db.values(range)) out.push(JSON.parse(v) as MisbehaviourRecord);
     }
     return out;
   }

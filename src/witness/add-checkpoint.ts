@@ -175,8 +175,12 @@ async function keepEvidence(
     proof: req.proof.map(toBase64),
   };
   try {
-    await ctx.store.recordMisbehaviour(cp.origin, signed, reason, details);
-    ctx.onEvent?.({ type: "misbehaviour", record: { origin: cp.origin, reason, note: signed, ...details } });
+    // Counted and logged once: a replay of a record already kept is only refused again.
+    if (await ctx.store.recordMisbehaviour(cp.origin, signed, reason, details))
+      ctx.onEvent?.({
+        type: "misbehaviour",
+        record: { origin: cp.origin, reason, note: signed, ...details },
+      });
   } catch (error) {
     // The refusal stands either way; losing evidence must not turn it into a 500.
     ctx.onEvent?.({ type: "evidence-error", origin: cp.origin, error });

@@ -1,4 +1,6 @@
+import { CONCLUSIVE } from "./misbehaviour.js";
 import {
+  LEADS_KEPT,
   MISBEHAVIOUR_PAGE,
   type MisbehaviourDetails,
   type MisbehaviourReason,
@@ -14,6 +16,9 @@ import {
 export class MemoryWitnessStore implements WitnessStore {
   private readonly states = new Map<string, WitnessState>();
   private readonly evidence = new Map<string, MisbehaviourRecord>();
+  private readonly leads = new Map<string, MisbehaviourRecord>();
+
+  constructor(private readonly leadsKept = LEADS_KEPT) {}
 
   async open(): Promise<void> {}
   async close(): Promise<void> {}
@@ -44,14 +49,18 @@ export class MemoryWitnessStore implements WitnessStore {
     note: string,
     reason: MisbehaviourReason,
     details: MisbehaviourDetails,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const key = `${origin}\n${reason}\n${note}`;
-    if (!this.evidence.has(key)) this.evidence.set(key, { origin, reason, note, ...details });
+    const kept = CONCLUSIVE[reason] ? this.evidence : this.leads;
+    if (this.evidence.has(key) || this.leads.has(key)) return false;
+    kept.set(key, { origin, reason, note, ...details });
+    if (this.leads.size > this.leadsKept) this.leads.delete(this.leads.keys().next().value as string);
+    return true;
   }
 
   async listMisbehaviour(limit = MISBEHAVIOUR_PAGE): Promise<MisbehaviourRecord[]> {
-    // Map iteration is insertion order, i.e. oldest first.
-    return [...this.evidence.values()]
+    // Conclusive records first, then leads; Map iteration is insertion order, i.e. oldest first.
+    return [...this.evidence.values(), ...this.leads.values()]
       .slice(0, Math.max(0, Math.min(limit, MISBEHAVIOUR_PAGE)))
       .map((r) => ({ ...r }));
   }

@@ -1,6 +1,7 @@
 import { equalBytes } from "../core/bytes.js";
 import type { ErrorCode } from "../core/errors.js";
 import type { Checkpoint } from "../crypto/checkpoint.js";
+import { EMPTY_ROOT } from "../merkle/hash.js";
 import type { MisbehaviourReason, WitnessState } from "./witness-store.js";
 
 /**
@@ -17,8 +18,9 @@ export function classifyMisbehaviour(
   stored: WitnessState | undefined,
   code: ErrorCode,
 ): MisbehaviourReason | undefined {
+  // First: a size-0 checkpoint with another root is this, whatever the witness holds or refused it for.
+  if (checkpoint.size === 0 && !equalBytes(checkpoint.root, EMPTY_ROOT)) return "bad-empty-root";
   if (stored && checkpoint.size === stored.size && !equalBytes(checkpoint.root, stored.root)) return "fork";
-  if (code === "EMPTY_TREE_ROOT_INVALID") return "bad-empty-root";
   if (stored && checkpoint.size < stored.size) return "rollback";
   if (code === "PROOF_INVALID") return "bad-proof";
   return undefined;

@@ -38,7 +38,17 @@ export async function submitCheckpoint(
     headers: { "content-type": "text/plain; charset=utf-8" },
     body: formatAddCheckpointRequest(req),
     signal,
+    // A witness answers itself: a redirect could point the service at its own network.
+    redirect: "manual",
   });
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel();
+    return {
+      kind: "refused",
+      status: res.status,
+      body: "redirects are not followed; give the witness's own URL",
+    };
+  }
   const body = await readCapped(res, MAX_RESPONSE_BYTES);
   if (res.status === 200) return { kind: "cosigned", body };
   if (res.status === 409) {

@@ -78,10 +78,20 @@ export interface WitnessStore {
     note: string,
     reason: MisbehaviourReason,
     details: MisbehaviourDetails,
-  ): Promise<void>;
-  /** Kept evidence, oldest first, at most `limit` records. */
+  ): Promise<boolean>;
+  /**
+   * Kept evidence, at most `limit` records: the conclusive ones (fork, bad
+   * empty root) first, then the newest LEADS_KEPT others, each oldest first.
+   * `recordMisbehaviour` resolves false for a record it already holds.
+   */
   listMisbehaviour(limit?: number): Promise<MisbehaviourRecord[]>;
 }
+
+/**
+ * Leads (a smaller checkpoint, a bad proof) kept at most: anyone can make them
+ * by replaying the log's old checkpoints, so older ones are dropped.
+ */
+export const LEADS_KEPT = 10_000;
 
 /** Default and largest page of `listMisbehaviour`. */
 export const MISBEHAVIOUR_PAGE = 1000;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers/run-cli.js";
+import { testCosigner, testLog } from "../witness/helpers.js";
 
 /** Runs `notarium serve` until it prints its URL (then SIGTERM) or exits on its own. */
 function serve(dir: string, env: Record<string, string>) {
@@ -53,5 +54,23 @@ describe("notarium serve's first start", () => {
     expect(first.stdout).toContain(admin);
     const again = await serve(dir, { PORT: "0" });
     expect([again.status, again.stdout.includes("ntr_")]).toEqual([0, false]);
+  });
+
+  it("refuses a witness policy whose URLs are not http(s), or hold a password it would publish", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "notarium-witness-urls-"));
+    const cases: [string, string][] = [
+      ["http://court:s3cret@127.0.0.1:1", "its URL must not hold a user or password"],
+      ["127.0.0.1:33881", '"127.0.0.1:33881" is not a URL'],
+      ["ftp://witness.example/court", "must be an http(s) URL"],
+    ];
+    for (const [url, why] of cases) {
+      const policy = [`log ${testLog().vkey}`, `witness A ${testCosigner().vkey} ${url}`, "quorum A", ""];
+      writeFileSync(join(dir, "policy.txt"), policy.join("\n"));
+      const r = await serve(dir, { PORT: "0", NOTARIUM_WITNESS_POLICY: "policy.txt" });
+      expect([r.status, r.stdout]).toEqual([2, ""]);
+      expect(r.stderr).toContain(`NOTARIUM_WITNESS_POLICY policy.txt: witness A: `);
+      expect(r.stderr).toContain(why);
+      expect(r.stderr).not.toContain("s3cret@");
+    }
   });
 });

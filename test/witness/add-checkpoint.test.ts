@@ -277,6 +277,16 @@ describe("addCheckpoint: refused-but-signed checkpoints are kept as evidence", (
     expect((await empty.store.listMisbehaviour()).map((e) => e.reason)).toEqual(["bad-empty-root"]);
   });
 
+  it("calls a bad empty root that, and conclusive, whatever size the witness holds", async () => {
+    const ctx = await at(7);
+    await expectRefusal(add(ctx, 7, [], log.sign(0, testBytes(32))), 400, "OLD_SIZE_EXCEEDS_SIZE");
+    await expectRefusal(add(ctx, 0, [], log.sign(0, testBytes(32, 2))), 409, "OLD_SIZE_MISMATCH");
+    expect((await ctx.store.listMisbehaviour()).map((e) => e.reason)).toEqual([
+      "bad-empty-root",
+      "bad-empty-root",
+    ]);
+  });
+
   it("keeps nothing for unsigned, unknown-origin or garbage requests, nor for plain resyncs", async () => {
     const ctx = await at(3);
     const stranger = createSigner(HAND_ORIGIN, seededBytes(99)(32));

@@ -207,6 +207,46 @@ describe("WitnessCoordinator: the log asking two court witnesses", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("does not follow a witness's redirect (it could point the service at its own network)", async () => {
+    const { ledger, key, a } = await setup();
+    let followed = 0;
+    const target = createServer((_req, res) => {
+      followed++;
+      res.end();
+    });
+    await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
+    const redirecting = createServer((_req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${(target.address() as AddressInfo).port}/internal` });
+      res.end();
+    });
+    await new Promise<void>((r) => redirecting.listen(0, "127.0.0.1", r));
+    cleanups.push(async () => {
+      for (const srv of [target, redirecting]) {
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
+    });
+    const members = [
+      { name: "A", vkey: a.vkey, url: a.url },
+      {
+        name: "B",
+        vkey: testCosigner("test.notarium.invalid/court-b", 22).vkey,
+        url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`,
+      },
+    ];
+    const round = await coordinator(ledger, policyOf(key.verifierKey, members, "any")).witness(
+      await grow(ledger, 2),
+    );
+    expect(round.results[1]).toMatchObject({
+      witness: "B",
+      outcome: "refused",
+      httpStatus: 302,
+      conflict: false,
+    });
+    expect(round.results[1]?.detail).toContain("redirects are not followed");
+    expect(followed).toBe(0);
+  });
+
   it("does not wait for a witness slower than the timeout", async () => {
     const { ledger, key, a } = await setup();
     const members = [

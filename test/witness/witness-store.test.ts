@@ -25,7 +25,7 @@ const details = (code = "CONFLICTING_ROOT"): MisbehaviourDetails => ({
 });
 
 /** One contract, run against every WitnessStore. */
-function contract(name: string, make: () => WitnessStore) {
+function contract(name: string, make: (leadsKept?: number) => WitnessStore) {
   describe(`WitnessStore contract: ${name}`, () => {
     const open = async () => {
       const s = make();
@@ -86,28 +86,60 @@ function contract(name: string, make: () => WitnessStore) {
       await s.close();
     });
 
-    it("keeps evidence oldest first, once per (origin, reason, note), up to a limit", async () => {
+    it("keeps evidence once per (origin, reason, note), conclusive records first, up to a limit", async () => {
       const s = await open();
-      await s.recordMisbehaviour("a.invalid/log", "n1\n", "fork", details());
+      expect(await s.recordMisbehaviour("a.invalid/log", "n1\n", "fork", details())).toBe(true);
       await s.recordMisbehaviour("a.invalid/log", "n2\n", "rollback", details("OLD_SIZE_EXCEEDS_SIZE"));
-      await s.recordMisbehaviour("a.invalid/log", "n1\n", "fork", { ...details(), recordedAt: "later" });
+      expect(
+        await s.recordMisbehaviour("a.invalid/log", "n1\n", "fork", { ...details(), recordedAt: "later" }),
+      ).toBe(false);
       await s.recordMisbehaviour("b.invalid/log", "n1\n", "fork", details());
       const all = await s.listMisbehaviour();
       expect(all.map((e) => [e.origin, e.reason, e.note])).toEqual([
         ["a.invalid/log", "fork", "n1\n"],
-        ["a.invalid/log", "rollback", "n2\n"],
         ["b.invalid/log", "fork", "n1\n"],
+        ["a.invalid/log", "rollback", "n2\n"],
       ]);
       expect(all[0]?.recordedAt).toBe("2026-11-26T10:00:00.000Z");
       expect(await s.listMisbehaviour(2)).toHaveLength(2);
       expect(await s.listMisbehaviour(0)).toEqual([]);
       await s.close();
     });
+
+    it("keeps only the newest leads, so replayed old checkpoints never hide a fork", async () => {
+      const s = make(3);
+      await s.open();
+      await s.recordMisbehaviour("a.invalid/log", "early fork\n", "fork", details());
+      for (let i = 0; i < 6; i++)
+        await s.recordMisbehaviour(
+          "a.invalid/log",
+          `old ${i}\n`,
+          "rollback",
+          details("OLD_SIZE_EXCEEDS_SIZE"),
+        );
+      await s.recordMisbehaviour("a.invalid/log", "late fork\n", "fork", details());
+      // A dropped lead may be kept again (it was forgotten), a kept one is not.
+      expect(await s.recordMisbehaviour("a.invalid/log", "old 5\n", "rollback", details())).toBe(false);
+      expect((await s.listMisbehaviour()).map((e) => e.note)).toEqual([
+        "early fork\n",
+        "late fork\n",
+        "old 3\n",
+        "old 4\n",
+        "old 5\n",
+      ]);
+      expect(await s.recordMisbehaviour("a.invalid/log", "old 0\n", "rollback", details())).toBe(true);
+      expect((await s.listMisbehaviour()).map((e) => e.note).slice(2)).toEqual([
+        "old 4\n",
+        "old 5\n",
+        "old 0\n",
+      ]);
+      await s.close();
+    });
   });
 }
 
-contract("memory", () => new MemoryWitnessStore());
-contract("LevelDB", () => new LevelWitnessStore(join(tempDir(), "state")));
+contract("memory", (n) => new MemoryWitnessStore(n));
+contract("LevelDB", (n) => new LevelWitnessStore(join(tempDir(), "state"), n));
 
 describe("LevelWitnessStore", () => {
   it("keeps state and evidence across a restart, and numbers new evidence after the old", async () => {
@@ -123,8 +155,16 @@ describe("LevelWitnessStore", () => {
     expect((await b.get("a.invalid/log"))?.note).toBe("seven\n");
     await b.recordMisbehaviour("a.invalid/log", "n1\n", "fork", details());
     await b.recordMisbehaviour("a.invalid/log", "n2\n", "bad-proof", details("PROOF_INVALID"));
-    expect((await b.listMisbehaviour()).map((e) => e.note)).toEqual(["n1\n", "n2\n"]);
+    await b.recordMisbehaviour("a.invalid/log", "n0\n", "fork", details());
+    expect((await b.listMisbehaviour()).map((e) => e.note)).toEqual(["n1\n", "n0\n", "n2\n"]);
     await b.close();
+    // Leads keep their numbering and their cap across a restart too.
+    const c = new LevelWitnessStore(dir, 2);
+    await c.open();
+    await c.recordMisbehaviour("a.invalid/log", "n3\n", "bad-proof", details("PROOF_INVALID"));
+    await c.recordMisbehaviour("a.invalid/log", "n4\n", "bad-proof", details("PROOF_INVALID"));
+    expect((await c.listMisbehaviour()).map((e) => e.note)).toEqual(["n1\n", "n0\n", "n3\n", "n4\n"]);
+    await c.close();
   });
 
   it("refuses a directory another process (or store) holds, with DATA_DIR_LOCKED", async () => {
