@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { utf8 } from "../core/bytes.js";
+import { isHexDigest, utf8 } from "../core/bytes.js";
 import { canonicalJson } from "../core/canonical-json.js";
 import type { Clock } from "../core/clock.js";
 import { isAppError, ValidationError } from "../core/errors.js";
+import { parseEntry } from "../ledger/entry.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { StoredCheckpoint } from "../ledger/ledger-store.js";
 import type { Receipt } from "../ledger/receipt.js";
@@ -44,8 +45,11 @@ export const dockingInput = z
 
 export interface DockingResult {
   valid: boolean;
+  /** The digest asked about, or the one the entry records (when asked by evidence ID). */
   sha256?: string;
   evidenceId?: string;
+  /** The entry's type, e.g. evidence.deposited, agreement.sealed. */
+  type?: string;
   index?: number;
   txHash?: string;
   blockHeight?: number;
@@ -117,14 +121,18 @@ export async function dockingVerifyParsed(
           return { valid: false, ...asked, reason: "no entry records this SHA-256 digest" };
         receipt = await receiptForIndex(ledger, index, deps.checkpointFor?.(index));
       } else {
-        receipt = await findEvidence(ledger, item.evidenceId);
-        if (deps.checkpointFor)
-          receipt = await receiptForIndex(ledger, receipt.index, deps.checkpointFor(receipt.index));
+        receipt = await findEvidence(ledger, item.evidenceId, deps.checkpointFor);
       }
+      const entry = parseEntry(utf8(receipt.entry));
+      const recorded = entry.body.sha256;
       return {
         valid: true,
         ...asked,
+        ...(!("sha256" in asked) && typeof recorded === "string" && isHexDigest(recorded)
+          ? { sha256: recorded }
+          : {}),
         evidenceId: receipt.evidenceId,
+        type: entry.type,
         index: receipt.index,
         txHash: receipt.txHash,
         blockHeight: receipt.blockHeight,

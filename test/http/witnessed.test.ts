@@ -58,6 +58,8 @@ describe("a service with court witnesses", () => {
       json: { items: [{ sha256 }, { evidenceId: dep.json.evidenceId }] },
     });
     expect(dock.status).toBe(200);
+    // Asked by evidence ID, the answer still names the digest and the kind of entry.
+    expect(dock.json.results[1]).toMatchObject({ valid: true, sha256, type: "evidence.deposited" });
     for (const r of dock.json.results) {
       const v = verifyTlogProof(r.tlogProof, { policy: published, sha256 });
       expect(v.checks.filter((c) => !c.ok)).toEqual([]);

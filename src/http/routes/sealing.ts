@@ -6,6 +6,7 @@ import { dockingInput, dockingVerifyParsed } from "../../service/docking-verify.
 import { evidenceCertificate } from "../../service/evidence-certificate.js";
 import type { AppDeps } from "../deps.js";
 import { type AnyOperation, defineOperation } from "../operation.js";
+import { hex64 } from "../schemas.js";
 import { sendJsonBytes } from "../send-json.js";
 import { caseIdParam } from "./case-schemas.js";
 
@@ -22,6 +23,33 @@ function sendPdf(res: import("express").Response, bytes: Uint8Array, name: strin
   res.setHeader("Content-Length", bytes.length);
   res.end(bytes);
 }
+
+const dockingAnswerSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        valid: z.boolean(),
+        sha256: hex64.optional().meta({
+          description: "the digest asked about, or the one the entry records when asked by evidence ID",
+        }),
+        evidenceId: z.string().optional(),
+        type: z.string().optional().meta({ description: "the entry's type, e.g. evidence.deposited" }),
+        index: z.number().int().optional(),
+        txHash: hex64.optional(),
+        blockHeight: z.number().int().optional(),
+        recordedAt: z.string().optional(),
+        tlogProof: z.string().optional().meta({
+          description: "c2sp.org/tlog-proof against the newest checkpoint the court witnesses cosigned",
+        }),
+        reason: z.string().optional().meta({ description: "why not valid" }),
+      }),
+    ),
+    answeredAt: z.string(),
+    signature: z
+      .string()
+      .meta({ description: "hex Ed25519 by the log key over the RFC 8785 JSON without it" }),
+  })
+  .meta({ id: "DockingAnswer" });
 
 /** Sealing agreements and evidence certificates (DESIGN §7, issue 6), for the parts that need the PDF layer. */
 export function sealingOperations(
@@ -72,11 +100,7 @@ export function sealingOperations(
       responses: {
         200: {
           description: "one result per item, in order",
-          json: z.object({
-            results: z.array(z.record(z.string(), z.unknown())),
-            answeredAt: z.string(),
-            signature: z.string(),
-          }),
+          json: dockingAnswerSchema,
         },
       },
       async handle({ body, res }) {
