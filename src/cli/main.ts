@@ -90,7 +90,7 @@ export function buildProgram(env: Record<string, string | undefined>): Command {
 function timeoutSeconds(given: string | undefined): number {
   if (given === undefined) return DEFAULT_TIMEOUT_SECONDS;
   const n = /^[0-9]+(\.[0-9]+)?$/.test(given.trim()) ? Number(given) : Number.NaN;
-  if (!(n > 0 && n <= 86_400))
+  if (!(n >= 0.001 && n <= 86_400))
     throw new CliExit(
       EXIT.usage,
       `notarium: --timeout must be a number of seconds from 0.001 to 86400, not "${given}"`,

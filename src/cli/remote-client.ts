@@ -220,10 +220,15 @@ export class RemoteClient {
         res = await this.fetchImpl(`${this.baseUrl}${path}`, {
           method,
           headers,
-          signal: AbortSignal.timeout(this.timeoutSeconds * 1000),
+          signal: AbortSignal.timeout(Math.max(1, Math.round(this.timeoutSeconds * 1000))),
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
       } catch (e) {
+        if ((e as Error)?.name === "TimeoutError" && method !== "GET")
+          throw new CliExit(
+            EXIT.usage,
+            `notarium: ${this.baseUrl} gave ${this.why(e)}; it may still have done it: check (notarium verify FILE --server …) before sending it again`,
+          );
         throw new CliExit(
           EXIT.usage,
           `notarium: cannot reach ${this.baseUrl} (${this.why(e)}); is the service running? check --server`,

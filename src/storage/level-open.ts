@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StorageError } from "../core/errors.js";
 
@@ -31,8 +31,12 @@ export async function openLevelDb(
       cause,
     });
   }
-  const marked = await readFile(join(location, DAMAGE_MARK), "utf8").catch(() => undefined);
+  const marked = await readMark(location);
   if (marked !== undefined) throw damaged(o.what, location, marked);
+  // LevelDB starts a new LOG at every open, before it takes the lock: another process failing
+  // to open the store could rotate ours to LOG.old right after our recovery. Both are read,
+  // LOG.old from a little before this open started.
+  const openedAt = Date.now() - 2_000;
   try {
     await db.open();
   } catch (cause) {
@@ -43,28 +47,79 @@ export async function openLevelDb(
       { cause },
     );
   }
-  const dropped = droppedInRecovery(await readFile(join(location, "LOG"), "utf8").catch(() => ""));
+  const log = async (name: string) => readFile(join(location, name), "utf8").catch(() => "");
+  const dropped = [
+    ...droppedInRecovery(await log("LOG.old"), openedAt),
+    ...droppedInRecovery(await log("LOG")),
+  ];
   if (dropped.length > 0) {
+    const report = `${[...new Set(dropped)].join("\n")}\n`;
+    // The mark first, synced: LevelDB has deleted the damaged log already, and the next open
+    // of the store would find nothing else to say so.
+    const unmarked = await writeMark(location, report).then(
+      () => undefined,
+      (e: unknown) => deepestMessage(e),
+    );
     await db.close().catch(() => undefined);
-    const report = `${dropped.join("\n")}\n`;
-    await writeFile(join(location, DAMAGE_MARK), report).catch(() => undefined);
-    throw damaged(o.what, location, report);
+    throw damaged(o.what, location, report, unmarked);
   }
 }
 
-/** Lines of LevelDB's info log that report data it dropped or could not read while opening. */
-export function droppedInRecovery(log: string): string[] {
-  return log.split("\n").filter((line) => /\bCorruption:|\(ignoring error\)|dropping \d+ bytes/.test(line));
+async function readMark(location: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(location, DAMAGE_MARK), "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new StorageError(
+      "STORAGE_FAILURE",
+      `cannot read ${join(location, DAMAGE_MARK)}: ${deepestMessage(e)}`,
+      { cause: e },
+    );
+  }
 }
 
-function damaged(what: string, location: string, report: string): StorageError {
+async function writeMark(location: string, report: string): Promise<void> {
+  const file = await open(join(location, DAMAGE_MARK), "w");
+  try {
+    await file.writeFile(report);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/** LevelDB's info-log time stamp, `2026/11/28-01:28:23.124871`, in local time. */
+const STAMP = /^(\d{4})\/(\d{2})\/(\d{2})-(\d{2}):(\d{2}):(\d{2})\.(\d{3})/;
+
+/**
+ * Lines of LevelDB's info log that report data it dropped or could not read
+ * while opening (`(ignoring error) … dropping N bytes; Corruption: …` from a
+ * log's checksums, `Ignoring error IO error: …` from an unreadable one); with
+ * `since`, only lines stamped from then on.
+ */
+export function droppedInRecovery(log: string, since?: number): string[] {
+  return log.split("\n").filter((line) => {
+    if (!/\bCorruption:|\(ignoring error\)|\bIgnoring error\b|dropping \d+ bytes/.test(line)) return false;
+    if (since === undefined) return true;
+    const m = STAMP.exec(line);
+    if (!m) return true;
+    const [y, mo, d, h, mi, sec, ms] = m.slice(1).map(Number) as number[];
+    return new Date(y as number, (mo as number) - 1, d, h, mi, sec, ms).getTime() >= since;
+  });
+}
+
+function damaged(what: string, location: string, report: string, unmarked?: string): StorageError {
   const first = report.split("\n")[0]?.trim() ?? "";
   return new StorageError(
     "DATABASE_DAMAGED",
-    `the ${what} at ${location} is damaged: LevelDB dropped records while opening it ("${first}"), ` +
-      `so things it acknowledged may be missing. Not using it, so that nothing is signed over the gap: ` +
-      `restore ${location} from a backup and run \`notarium audit\`; once the loss is understood, ` +
-      `deleting ${join(location, DAMAGE_MARK)} lets it open as it is`,
+    `the ${what} at ${location} is damaged: LevelDB dropped or could not read records while opening it ` +
+      `("${first}"). After a power cut this may be only the last write, which nobody was told was ` +
+      `recorded; otherwise things it acknowledged may be missing. Not using it, so that nothing is ` +
+      `signed over a gap. To check: delete ${join(location, DAMAGE_MARK)}, run \`notarium audit\` ` +
+      `(not serve) and compare its size with the newest checkpoint others hold (receipts, court ` +
+      `witnesses); if entries are missing, restore ${location} from a backup at least that new ` +
+      `(docs/witness.md) before serving again` +
+      (unmarked ? `. Could not leave that mark (${unmarked}): the next start will not refuse` : ""),
   );
 }
 

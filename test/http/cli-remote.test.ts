@@ -216,7 +216,7 @@ describe("notarium CLI against a running service (--server, --token)", () => {
         cli(["prove", "inclusion", "0", "--server", at]),
         cli(["prove", "consistency", "0", "1", "--server", at]),
         cli(["verify", "other.txt", "--server", at, "--key", vkey]),
-        cli(["key", "--server", silentAt, "--timeout", "0.5"]),
+        cli(["key", "--server", silentAt, "--timeout", "1.005"]), // 1.005 * 1000 is not a whole number
         cli(["key", "--server", at, "--timeout", "soon"]),
       ]);
       const notOurs = `${at}/api/v1/log/keys did not answer as a Notarium service does (not JSON but "<html>Welcome to nginx!</html>"); check --server`;
@@ -240,7 +240,7 @@ describe("notarium CLI against a running service (--server, --token)", () => {
       );
       expect([dep.status, dep.stderr]).toEqual([
         2,
-        expect.stringContaining("no answer within 0.5 s (--timeout)"),
+        expect.stringContaining("no answer within 1.005 s (--timeout)"),
       ]);
       expect([badTimeout.status, badTimeout.stderr.trim()]).toEqual([
         2,

@@ -21,7 +21,7 @@ describe("a LevelDB that dropped records while opening", () => {
 
     const first = runCli(["verify", "a.txt"], { cwd: dir });
     expect([first.status, first.stdout]).toEqual([2, ""]);
-    expect(first.stderr).toContain("the ledger database at data/ledger is damaged: LevelDB dropped records");
+    expect(first.stderr).toContain("the ledger database at data/ledger is damaged: LevelDB dropped or could not read records");
     expect(first.stderr).toContain("[DATABASE_DAMAGED]");
     // LevelDB deleted the damaged log while recovering: only the mark still knows.
     expect(readFileSync(join(ledgerDir, DAMAGE_MARK), "utf8")).toMatch(/checksum mismatch/);
@@ -36,14 +36,17 @@ describe("a LevelDB that dropped records while opening", () => {
     expect(after.status).toBe(1);
   });
 
-  it("reads LevelDB's recovery lines, and only those", () => {
+  it("reads LevelDB's recovery lines, and only those (and with a start time, only from then on)", () => {
     const log = [
       "2026/11/28-01:28:23.124692 7f153d3f66c0 Recovering log #3",
       "2026/11/28-01:28:23.124871 7f153d3f66c0 (ignoring error) data/ledger/000003.log: dropping 966 bytes; Corruption: checksum mismatch",
       "2026/11/28-01:28:23.124885 7f153d3f66c0 Level-0 table #5: started",
       "2026/11/28-01:28:23.126551 7f153d3f66c0 Level-0 table #5: 204 bytes OK",
+      "2026/11/28-01:28:23.127848 7f153d3f66c0 Delete type=3 #2",
+      "2026/11/28-01:28:23.127868 7f153d3f66c0 Delete type=0 #3",
     ].join("\n");
     expect(droppedInRecovery(log)).toEqual([expect.stringContaining("dropping 966 bytes")]);
+    // A clean restart's LOG, as LevelDB wrote it in this test's first case before the damage.
     expect(
       droppedInRecovery(
         log
@@ -52,5 +55,12 @@ describe("a LevelDB that dropped records while opening", () => {
           .join("\n"),
       ),
     ).toEqual([]);
+    // An unreadable log file (wrong owner after a restore) is dropped too.
+    const unreadable =
+      "2026/11/28-01:30:00.000001 7f1 Ignoring error IO error: data/ledger/000003.log: Permission denied";
+    expect(droppedInRecovery(unreadable)).toEqual([unreadable]);
+    // LOG.old is read from the open's start: older lines are another open's.
+    const since = new Date(2026, 10, 28, 1, 29, 0).getTime();
+    expect(droppedInRecovery(`${log}\n${unreadable}`, since)).toEqual([unreadable]);
   });
 });
