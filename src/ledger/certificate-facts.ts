@@ -15,6 +15,8 @@ export interface EvidenceCertificateFacts {
   root: string;
   /** Court cosignatures of the checkpoint the proof is against. */
   cosignatures: { witness: string; time: string }[];
+  /** Whether the log has court witnesses (none yet cosigned is then "not yet", not "none"). */
+  witnessesConfigured?: boolean;
   verifyUrl: string;
   proofUrl: string;
   verifierKey: string;

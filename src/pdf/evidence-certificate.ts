@@ -83,7 +83,9 @@ export async function drawEvidenceCertificate(
     "Court cosignatures",
     facts.cosignatures.length
       ? facts.cosignatures.map((c) => `${c.witness}  ${c.time}`).join("；")
-      : "无 none (the log has no witnesses configured)",
+      : facts.witnessesConfigured
+        ? "尚未见证 not yet cosigned (newer than the courts' last cosigned checkpoint)"
+        : "无 none (the log has no witnesses configured)",
   );
   y -= 6;
   page.drawText("独立核验方法 How to check this independently", {

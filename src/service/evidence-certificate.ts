@@ -53,6 +53,7 @@ export async function evidenceCertificate(
     treeSize: cp.size,
     root: toHex(cp.root),
     cosignatures: s.cosignatures?.(receipt.checkpoint) ?? [],
+    witnessesConfigured: s.cosignatures !== undefined,
     verifyUrl: `${base}/?evidence=${receipt.evidenceId}`,
     proofUrl: `${base}/api/v1/evidence/${receipt.evidenceId}/proof`,
     verifierKey: ledger.key.verifierKey,

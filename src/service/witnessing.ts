@@ -92,10 +92,15 @@ export class Witnessing {
           }
         }
         if (round.cosigned.length === 0) return;
+        const signedAt = (name: string) => {
+          const t = round.results.find((r) => r.witness === name && r.outcome === "ok")?.timestamp;
+          return t === undefined ? cp.time : new Date(t * 1000).toISOString();
+        };
         const w: WitnessedCheckpoint = {
           ...cp,
           note: round.note,
           cosigned: round.cosigned,
+          cosignedAt: round.cosigned.map(signedAt),
           quorum: round.quorum,
         };
         if (!this.latestCosigned || w.size >= this.latestCosigned.size) {

@@ -20,11 +20,11 @@ import { openLevelDb } from "./level-open.js";
  *   evidence!<seq, 16 d>  -> MisbehaviourRecord              conclusive records (fork, bad empty root), oldest first
  *   lead!<seq, 16 d>      -> MisbehaviourRecord              the other refused-but-signed checkpoints, newest LEADS_KEPT
  *   evkey!<sha256 hex>    -> <its record's key>              dedupe of (origin, reason, note)
+ *   meta!layout           -> "2"                              leads moved out of evidence! (older data)
  * Origins are never deleted (a witness that forgot a log could be made to cosign a fork).
  * Conclusive records need the log's key to make, so they are kept for ever; leads (a
  * smaller checkpoint, a bad proof) can be made by anyone replaying the log's old
  * checkpoints, so only the newest are kept, and they never crowd out a conclusive one.
- * (Older witness data may hold leads under evidence!; they are listed as they are.)
  */
 interface StoredState {
   size: number;
@@ -33,6 +33,10 @@ interface StoredState {
 }
 
 const SEQ_DIGITS = 16;
+/** Layout 2: leads under lead! (see above); older data is moved at the first open. */
+const LAYOUT_KEY = "meta!layout";
+const LAYOUT = "2";
+type Op = { type: "put"; key: string; value: string } | { type: "del"; key: string };
 const seqKey = (prefix: string, seq: number) => `${prefix}${String(seq).padStart(SEQ_DIGITS, "0")}`;
 const dedupeKey = (r: { origin: string; reason: string; note: string }) =>
   `evkey!${toHex(sha256(utf8(`${r.origin}\n${r.reason}\n${r.note}`)))}`;
@@ -67,6 +71,53 @@ export class LevelWitnessStore implements WitnessStore {
     }
     for await (const k of this.db.keys({ gte: "lead!", lt: 'lead"', limit: 1 })) {
       this.firstLead = Number(k.slice("lead!".length));
+    }
+    if ((await this.db.get(LAYOUT_KEY)) !== LAYOUT) await this.moveOldLeads();
+    await this.trimLeads();
+  }
+
+  /**
+   * Witness data written before leads had their own place kept them under
+   * evidence!, where a flood of them would list before a later fork: moved to
+   * lead!, oldest first, in batches (a crash midway moves the rest next time).
+   */
+  private async moveOldLeads(): Promise<void> {
+    let ops: Op[] = [];
+    for await (const [key, value] of this.db.iterator({ gte: "evidence!", lt: 'evidence"' })) {
+      const record = JSON.parse(value) as MisbehaviourRecord;
+      if (CONCLUSIVE[record.reason]) continue;
+      const lead = seqKey("lead!", this.nextLead++);
+      ops.push(
+        { type: "del", key },
+        { type: "put", key: lead, value },
+        { type: "put", key: dedupeKey(record), value: lead },
+      );
+      if (ops.length >= 3_000) {
+        await this.db.batch(ops, { sync: true });
+        ops = [];
+      }
+    }
+    ops.push({ type: "put", key: LAYOUT_KEY, value: LAYOUT });
+    await this.db.batch(ops, { sync: true });
+  }
+
+  /** Drops the oldest leads beyond the cap (after a move, or a lower cap than before). */
+  private async trimLeads(): Promise<void> {
+    while (this.nextLead - this.firstLead > this.leadsKept) {
+      const ops: Op[] = [];
+      const n = Math.min(1_000, this.nextLead - this.firstLead - this.leadsKept);
+      for await (const [key, value] of this.db.iterator({ gte: "lead!", lt: 'lead"', limit: n })) {
+        ops.push(
+          { type: "del", key },
+          { type: "del", key: dedupeKey(JSON.parse(value) as MisbehaviourRecord) },
+        );
+        this.firstLead = Number(key.slice("lead!".length)) + 1;
+      }
+      if (ops.length === 0) {
+        this.firstLead = this.nextLead - this.leadsKept; // no rows left below: only the count was off
+        break;
+      }
+      await this.db.batch(ops, { sync: true });
     }
   }
 
@@ -117,7 +168,7 @@ export class LevelWitnessStore implements WitnessStore {
       if ((await this.db.get(dedupe)) !== undefined) return false;
       const conclusive = CONCLUSIVE[reason];
       const key = conclusive ? seqKey("evidence!", this.nextSeq) : seqKey("lead!", this.nextLead);
-      const ops: ({ type: "put"; key: string; value: string } | { type: "del"; key: string })[] = [
+      const ops: Op[] = [
         { type: "put", key, value: JSON.stringify(record) },
         { type: "put", key: dedupe, value: key },
       ];

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseNote } from "../../src/crypto/signed-note.js";
 import { parsePolicy, type TlogPolicy } from "../../src/crypto/tlog-policy.js";
@@ -13,6 +17,12 @@ import { call, hex, startTestService, type TestService } from "./helpers.js";
  * certificate) is proved against a checkpoint that meets the quorum, so it
  * verifies under the policy the service publishes.
  */
+function pdftotext(pdf: Uint8Array): string {
+  const dir = mkdtempSync(join(tmpdir(), "notarium-witnessed-"));
+  writeFileSync(join(dir, "c.pdf"), pdf);
+  return execFileSync("pdftotext", [join(dir, "c.pdf"), "-"], { encoding: "utf8" });
+}
+
 describe("a service with court witnesses", () => {
   let s: TestService;
   let policy: TlogPolicy;
@@ -70,7 +80,13 @@ describe("a service with court witnesses", () => {
 
     const cert = await fetch(`${s.url}/api/v1/evidence/${dep.json.evidenceId}/certificate.pdf`);
     expect(cert.status).toBe(200);
-    const embedded = await extractEmbeddedProof(new Uint8Array(await cert.arrayBuffer()));
+    const certPdf = new Uint8Array(await cert.arrayBuffer());
+    // The certificate names both courts (by their policy names), each with its cosignature's time (the witnesses' clock).
+    const text = pdftotext(certPdf).replace(/\s+/g, " ");
+    expect(text).toContain(
+      "法院见证 A 2026-11-26T10:00:00.000Z；B 2026-11-26T10:00:00.000Z Court cosignatures",
+    );
+    const embedded = await extractEmbeddedProof(certPdf);
     const { receipt } = JSON.parse(new TextDecoder().decode(embedded));
     expect(parseNote(receipt.checkpoint).signatures.map((x) => x.name)).toEqual([
       expect.any(String),

@@ -53,6 +53,17 @@ describe("verification certificate (存证证书)", () => {
       // Long hashes wrap across lines: compare without white space.
       expect(text.replace(/\s+/g, ""), s).toContain(s.replace(/\s+/g, ""));
     }
+    expect(text).toContain("the log has no witnesses configured");
+    // With court witnesses that have not cosigned this entry's checkpoint yet: "not yet", not "none".
+    const early = await evidenceCertificate(ledger, r.evidenceId, {
+      pdf,
+      centreName: "示例人民调解委员会",
+      publicUrl: "https://notarium.example.cn",
+      cosignatures: () => [],
+    });
+    const earlyText = pdftotext(early.pdf);
+    expect(earlyText).toContain("尚未见证 not yet cosigned");
+    expect(earlyText).not.toContain("no witnesses configured");
     const v = await verifySealedPdf(out.pdf, { certificatePem: cert.certificatePem });
     expect(v.checks.filter((c) => !c.ok)).toEqual([]);
     expect(JSON.parse(new TextDecoder().decode(v.proofJson)).receipt.evidenceId).toBe(r.evidenceId);

@@ -21,7 +21,9 @@ describe("a LevelDB that dropped records while opening", () => {
 
     const first = runCli(["verify", "a.txt"], { cwd: dir });
     expect([first.status, first.stdout]).toEqual([2, ""]);
-    expect(first.stderr).toContain("the ledger database at data/ledger is damaged: LevelDB dropped or could not read records");
+    expect(first.stderr).toContain(
+      "the ledger database at data/ledger is damaged: LevelDB dropped or could not read records",
+    );
     expect(first.stderr).toContain("[DATABASE_DAMAGED]");
     // LevelDB deleted the damaged log while recovering: only the mark still knows.
     expect(readFileSync(join(ledgerDir, DAMAGE_MARK), "utf8")).toMatch(/checksum mismatch/);

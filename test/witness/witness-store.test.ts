@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Level } from "level";
 import { afterAll, describe, expect, it } from "vitest";
-import { equalBytes } from "../../src/core/bytes.js";
+import { equalBytes, toHex, utf8 } from "../../src/core/bytes.js";
+import { sha256 } from "../../src/crypto/sha256.js";
 import { LevelWitnessStore } from "../../src/storage/witness-store.js";
 import { MemoryWitnessStore } from "../../src/witness/memory-witness-store.js";
 import type { MisbehaviourDetails, WitnessStore } from "../../src/witness/witness-store.js";
@@ -165,6 +167,40 @@ describe("LevelWitnessStore", () => {
     await c.recordMisbehaviour("a.invalid/log", "n4\n", "bad-proof", details("PROOF_INVALID"));
     expect((await c.listMisbehaviour()).map((e) => e.note)).toEqual(["n1\n", "n0\n", "n3\n", "n4\n"]);
     await c.close();
+  });
+
+  it("moves the leads of older witness data out of the way of the forks, once", async () => {
+    // The layout before leads had their own place: every record under evidence!<seq>.
+    const dir = join(tempDir(), "state");
+    const old = new Level<string, string>(dir, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    const notes = ["old 0\n", "old 1\n", "old fork\n", "old 2\n", "old 3\n", "old 4\n", "old 5\n"];
+    for (const [i, note] of notes.entries()) {
+      const reason = note.includes("fork") ? "fork" : "rollback";
+      const record = { origin: "a.invalid/log", reason, note, ...details() };
+      const seq = String(i).padStart(16, "0");
+      await old.put(`evidence!${seq}`, JSON.stringify(record));
+      await old.put(`evkey!${toHex(sha256(utf8(`a.invalid/log\n${reason}\n${note}`)))}`, seq);
+    }
+    await old.close();
+    const s = new LevelWitnessStore(dir, 3);
+    await s.open();
+    await s.recordMisbehaviour("a.invalid/log", "new fork\n", "fork", details());
+    const listed = async () => (await s.listMisbehaviour()).map((e) => e.note);
+    expect(await listed()).toEqual(["old fork\n", "new fork\n", "old 3\n", "old 4\n", "old 5\n"]);
+    // Moved leads are still known; dropped ones are forgotten.
+    expect(await s.recordMisbehaviour("a.invalid/log", "old 5\n", "rollback", details())).toBe(false);
+    expect(await s.recordMisbehaviour("a.invalid/log", "old 0\n", "rollback", details())).toBe(true);
+    await s.close();
+    const again = new LevelWitnessStore(dir, 3);
+    await again.open();
+    expect((await again.listMisbehaviour()).map((e) => e.note)).toEqual([
+      "old fork\n",
+      "new fork\n",
+      "old 4\n",
+      "old 5\n",
+      "old 0\n",
+    ]);
+    await again.close();
   });
 
   it("refuses a directory another process (or store) holds, with DATA_DIR_LOCKED", async () => {

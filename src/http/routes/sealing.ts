@@ -76,7 +76,7 @@ export function sealingOperations(
           pdf: s.pdf,
           centreName: s.centreName,
           publicUrl: cases?.publicUrl ?? "",
-          ...(witnessing
+          ...(witnessing?.enabled
             ? {
                 checkpointFor: (i: number) => witnessing.checkpointFor(i),
                 cosignatures: (note: string) => witnessing.cosignaturesOf(note),
