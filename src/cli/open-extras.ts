@@ -44,13 +44,15 @@ export async function openSealing(config: Config, deps: { clock: Clock; randomBy
  * published (GET /api/v1/log/keys), so credentials in it would be shown to all.
  */
 function witnessUrlProblem(url: string): string | undefined {
+  // The URL itself is never repeated: it may hold the very password this refuses to publish.
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return `"${url}" is not a URL (give it like https://witness.example/court)`;
+    return "its URL is not a URL (give it like https://witness.example/court)";
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return `"${url}" must be an http(s) URL`;
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    return `its URL must be http(s), not ${u.protocol.slice(0, 20)}`;
   if (u.username || u.password)
     return "its URL must not hold a user or password (the policy is public at /api/v1/log/keys)";
   return undefined;

@@ -60,8 +60,9 @@ describe("notarium serve's first start", () => {
     const dir = mkdtempSync(join(tmpdir(), "notarium-witness-urls-"));
     const cases: [string, string][] = [
       ["http://court:s3cret@127.0.0.1:1", "its URL must not hold a user or password"],
-      ["127.0.0.1:33881", '"127.0.0.1:33881" is not a URL'],
-      ["ftp://witness.example/court", "must be an http(s) URL"],
+      ["127.0.0.1:33881", "its URL is not a URL"],
+      ["ftp://witness.example/court", "its URL must be http(s), not ftp:"],
+      ["court:s3cret@witness.example", "its URL must be http(s), not court:"],
     ];
     for (const [url, why] of cases) {
       const policy = [`log ${testLog().vkey}`, `witness A ${testCosigner().vkey} ${url}`, "quorum A", ""];
