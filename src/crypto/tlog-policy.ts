@@ -67,8 +67,11 @@ export const QUORUM_NONE = "none";
 const WHITESPACE = /[ \t]+/;
 const THRESHOLD = /^[1-9][0-9]*$/;
 
+/** A refusal naming the line at fault (0: the file as a whole). */
 function malformed(line: number, message: string, cause?: unknown): ValidationError {
-  return new ValidationError("MALFORMED_POLICY", `policy line ${line}: ${message}`, { cause });
+  return new ValidationError("MALFORMED_POLICY", `policy${line > 0 ? ` line ${line}` : ""}: ${message}`, {
+    cause,
+  });
 }
 
 /** §Character set: only tab, newline, 0x20-0x7E and non-ASCII. */
@@ -86,9 +89,19 @@ function thresholdOf(g: PolicyGroup): number {
 
 /** Parses a policy file (§Policy file syntax and structure). Every error is MALFORMED_POLICY. */
 export function parsePolicy(text: string): TlogPolicy {
-  if (typeof text !== "string" || !text.endsWith("\n"))
-    throw malformed(0, "every line must end with a newline");
-  if (hasForbiddenChars(text)) throw malformed(0, "only tab and newline are allowed as control characters");
+  if (typeof text !== "string" || text.length === 0)
+    throw malformed(0, "the file is empty; it needs at least a log line and a quorum line");
+  if (!text.endsWith("\n")) throw malformed(0, "the last line must end with a newline");
+  if (hasForbiddenChars(text)) {
+    const lines = text.split("\n");
+    const at = lines.findIndex(hasForbiddenChars);
+    throw malformed(
+      at + 1,
+      (lines[at] as string).endsWith("\r")
+        ? "ends with a carriage return (CRLF): save the file with LF line endings"
+        : "only tab and newline are allowed as control characters",
+    );
+  }
   const policy: TlogPolicy = { logs: [], witnesses: [], groups: [], quorum: "" };
   const defined = new Set<string>();
   const usedAsMember = new Set<string>();

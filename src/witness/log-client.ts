@@ -215,6 +215,17 @@ export class WitnessCoordinator {
           elapsed(),
         );
       }
+      if (answer.kind === "unreadable-size") {
+        return this.all(
+          ep,
+          {
+            outcome: "invalid",
+            httpStatus: 409,
+            detail: `a 409 whose text/x.tlog.size body is not a size: ${JSON.stringify(answer.body.slice(0, 40))}`,
+          },
+          elapsed(),
+        );
+      }
       // 409 without a size: another root at our size. 422: our proof does not reach the root it holds.
       const conflict = answer.status === 409 || answer.status === 422;
       return this.all(

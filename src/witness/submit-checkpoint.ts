@@ -12,6 +12,8 @@ export type SubmitAnswer =
   | { kind: "cosigned"; body: string }
   /** 409 with a `text/x.tlog.size` body: the witness's stored size. */
   | { kind: "size-conflict"; size: number }
+  /** 409 that says `text/x.tlog.size` but whose body is not a size: a broken answer, not a view. */
+  | { kind: "unreadable-size"; body: string }
   /** Anything else, with the status and the start of the body for logs. */
   | { kind: "refused"; status: number; body: string };
 
@@ -54,8 +56,10 @@ export async function submitCheckpoint(
   if (res.status === 409) {
     const type = (res.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
     const m = SIZE_BODY.exec(body);
-    if (type === TLOG_SIZE_CONTENT_TYPE && m && Number.isSafeInteger(Number(m[1]))) {
-      return { kind: "size-conflict", size: Number(m[1]) };
+    if (type === TLOG_SIZE_CONTENT_TYPE) {
+      return m && Number.isSafeInteger(Number(m[1]))
+        ? { kind: "size-conflict", size: Number(m[1]) }
+        : { kind: "unreadable-size", body: body.slice(0, 200) };
     }
   }
   return { kind: "refused", status: res.status, body: body.slice(0, 200) };

@@ -120,6 +120,18 @@ describe("parsePolicy / formatPolicy", () => {
     expectCode(() => parsePolicy(policy), "MALFORMED_POLICY", ValidationError);
   });
 
+  it.each([
+    ["", "policy: the file is empty; it needs at least a log line and a quorum line"],
+    ["quorum none", "policy: the last line must end with a newline"],
+    [
+      "# ok\r\nquorum none\r\n",
+      "policy line 1: ends with a carriage return (CRLF): save the file with LF line endings",
+    ],
+    ["quorum none\n#\u0001\n", "policy line 2: only tab and newline are allowed as control characters"],
+  ])("say where a whole-file problem is: %j", (policy, message) => {
+    expect(() => parsePolicy(policy)).toThrow(message);
+  });
+
   it("refuse to format an invalid policy", () => {
     const p: TlogPolicy = {
       logs: [],

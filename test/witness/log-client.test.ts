@@ -247,6 +247,37 @@ describe("WitnessCoordinator: the log asking two court witnesses", () => {
     expect(followed).toBe(0);
   });
 
+  it("reads a 409 that says text/x.tlog.size but holds no size as a broken answer, not a split view", async () => {
+    const { ledger, key, a } = await setup();
+    const broken = createServer((_req, res) => {
+      res.writeHead(409, { "content-type": "text/x.tlog.size" });
+      res.end("-1\n");
+    });
+    await new Promise<void>((r) => broken.listen(0, "127.0.0.1", r));
+    cleanups.push(async () => {
+      broken.closeAllConnections();
+      await new Promise<void>((r) => broken.close(() => r()));
+    });
+    const members = [
+      { name: "A", vkey: a.vkey, url: a.url },
+      {
+        name: "B",
+        vkey: testCosigner("test.notarium.invalid/court-b", 22).vkey,
+        url: `http://127.0.0.1:${(broken.address() as AddressInfo).port}`,
+      },
+    ];
+    const round = await coordinator(ledger, policyOf(key.verifierKey, members, "any")).witness(
+      await grow(ledger, 2),
+    );
+    expect(round.results[1]).toMatchObject({
+      witness: "B",
+      outcome: "invalid",
+      httpStatus: 409,
+      conflict: false,
+    });
+    expect(round.results[1]?.detail).toContain('text/x.tlog.size body is not a size: "-1\\n"');
+  });
+
   it("does not wait for a witness slower than the timeout", async () => {
     const { ledger, key, a } = await setup();
     const members = [
