@@ -49,6 +49,7 @@ export class Witnessing {
   private latestQuorum: WitnessedCheckpoint | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly listeners = new Set<(r: WitnessRoundReport) => void>();
+  private lastReport: WitnessRoundReport | undefined;
 
   private constructor(
     private readonly ledger: Ledger,
@@ -84,6 +85,7 @@ export class Witnessing {
       .witness(cp.note)
       .then(async (round) => {
         const report = { blockHeight: cp.blockHeight, results: round.results, quorum: round.quorum };
+        this.lastReport = report;
         for (const l of this.listeners) {
           try {
             l(report);
@@ -117,9 +119,20 @@ export class Witnessing {
     void p.finally(() => this.inFlight.delete(p));
   }
 
-  /** Calls `listener` after every witness round (logs, metrics); returns a function that stops it. */
+  /**
+   * Calls `listener` after every witness round (logs, metrics), starting with
+   * the last one already done (the start-up round often ends before the
+   * metrics exist); returns a function that stops it.
+   */
   onRound(listener: (r: WitnessRoundReport) => void): () => void {
     this.listeners.add(listener);
+    if (this.lastReport) {
+      try {
+        listener(this.lastReport);
+      } catch {
+        // as for every round: a listener never breaks the witnessing
+      }
+    }
     return () => this.listeners.delete(listener);
   }
 
