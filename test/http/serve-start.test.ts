@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,6 +46,11 @@ describe("notarium serve's first start", () => {
     } finally {
       busy.close();
     }
+    // keys/admin.token cannot be written (a directory is in the way): refused, and nothing used up.
+    mkdirSync(join(dir, "keys/admin.token"), { recursive: true });
+    const unwritable = await serve(dir, { PORT: "0" });
+    expect([unwritable.status, unwritable.stdout.includes("ntr_")]).toEqual([2, false]);
+    rmSync(join(dir, "keys/admin.token"), { recursive: true });
     const first = await serve(dir, { PORT: "0" });
     expect(first.status, first.stderr).toBe(0);
     const admin = readFileSync(join(dir, "keys/admin.token"), "utf8").trim();

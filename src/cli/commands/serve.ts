@@ -81,11 +81,18 @@ export function registerServe(program: Command, ctx: CliContext): void {
         if (!config.publicUrl) cases.services.publicUrl = service.url;
         // Made only once the service is up, so a start that fails on its configuration (a bad
         // witness policy, a port in use) does not use up the one time the token is shown.
-        if (!(await tokens.exists())) {
+        // (No token records at all, not merely no file: a start that failed below leaves an empty list.)
+        if (!(await tokens.exists()) || (await tokens.read()).records.length === 0) {
+          let made: Awaited<ReturnType<typeof createToken>> | undefined;
           try {
-            admin = (await createToken(tokens, { name: "admin", role: "admin" }, ctx)).token;
-            await writeFileAtomic(join(config.keysDir, ADMIN_TOKEN_FILE), `${admin}\n`, 0o600);
+            made = await createToken(tokens, { name: "admin", role: "admin" }, ctx);
+            await writeFileAtomic(join(config.keysDir, ADMIN_TOKEN_FILE), `${made.token}\n`, 0o600);
+            admin = made.token;
           } catch (e) {
+            // A token nobody was shown is no use: forgotten, so that the next start makes one.
+            const id = made?.record.id;
+            if (id)
+              await tokens.update((records) => records.filter((r) => r.id !== id)).catch(() => undefined);
             await service.stop();
             throw e;
           }
