@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/core/clock.js";
@@ -21,15 +21,28 @@ async function witnessNode(name: string, seed: number, logVkey: string, port?: n
   return w;
 }
 
-/** A server that accepts connections and never answers (a court whose node hangs). */
-async function hangingServer(): Promise<string> {
-  const server: Server = createServer(() => {});
+/** A stand-in witness URL answering with `handler`, closed after the test. */
+async function fakeServer(handler: RequestListener): Promise<string> {
+  const server: Server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   cleanups.push(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A server that accepts connections and never answers (a court whose node hangs). */
+const hangingServer = () => fakeServer(() => {});
+
+/** One round with court A's real witness and court B at `url` (any one of them suffices). */
+async function roundWithB(url: string) {
+  const { ledger, key, a } = await setup();
+  const members = [
+    { name: "A", vkey: a.vkey, url: a.url },
+    { name: "B", vkey: testCosigner("test.notarium.invalid/court-b", 22).vkey, url },
+  ];
+  return coordinator(ledger, policyOf(key.verifierKey, members, "any")).witness(await grow(ledger, 2));
 }
 
 /** A URL where nothing listens. */
@@ -208,34 +221,16 @@ describe("WitnessCoordinator: the log asking two court witnesses", () => {
   });
 
   it("does not follow a witness's redirect (it could point the service at its own network)", async () => {
-    const { ledger, key, a } = await setup();
     let followed = 0;
-    const target = createServer((_req, res) => {
+    const target = await fakeServer((_req, res) => {
       followed++;
       res.end();
     });
-    await new Promise<void>((r) => target.listen(0, "127.0.0.1", r));
-    const redirecting = createServer((_req, res) => {
-      res.writeHead(302, { location: `http://127.0.0.1:${(target.address() as AddressInfo).port}/internal` });
-      res.end();
-    });
-    await new Promise<void>((r) => redirecting.listen(0, "127.0.0.1", r));
-    cleanups.push(async () => {
-      for (const srv of [target, redirecting]) {
-        srv.closeAllConnections();
-        await new Promise<void>((r) => srv.close(() => r()));
-      }
-    });
-    const members = [
-      { name: "A", vkey: a.vkey, url: a.url },
-      {
-        name: "B",
-        vkey: testCosigner("test.notarium.invalid/court-b", 22).vkey,
-        url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`,
-      },
-    ];
-    const round = await coordinator(ledger, policyOf(key.verifierKey, members, "any")).witness(
-      await grow(ledger, 2),
+    const round = await roundWithB(
+      await fakeServer((_req, res) => {
+        res.writeHead(302, { location: `${target}/internal` });
+        res.end();
+      }),
     );
     expect(round.results[1]).toMatchObject({
       witness: "B",
@@ -248,26 +243,11 @@ describe("WitnessCoordinator: the log asking two court witnesses", () => {
   });
 
   it("reads a 409 that says text/x.tlog.size but holds no size as a broken answer, not a split view", async () => {
-    const { ledger, key, a } = await setup();
-    const broken = createServer((_req, res) => {
-      res.writeHead(409, { "content-type": "text/x.tlog.size" });
-      res.end("-1\n");
-    });
-    await new Promise<void>((r) => broken.listen(0, "127.0.0.1", r));
-    cleanups.push(async () => {
-      broken.closeAllConnections();
-      await new Promise<void>((r) => broken.close(() => r()));
-    });
-    const members = [
-      { name: "A", vkey: a.vkey, url: a.url },
-      {
-        name: "B",
-        vkey: testCosigner("test.notarium.invalid/court-b", 22).vkey,
-        url: `http://127.0.0.1:${(broken.address() as AddressInfo).port}`,
-      },
-    ];
-    const round = await coordinator(ledger, policyOf(key.verifierKey, members, "any")).witness(
-      await grow(ledger, 2),
+    const round = await roundWithB(
+      await fakeServer((_req, res) => {
+        res.writeHead(409, { "content-type": "text/x.tlog.size" });
+        res.end("-1\n");
+      }),
     );
     expect(round.results[1]).toMatchObject({
       witness: "B",

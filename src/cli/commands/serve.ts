@@ -8,6 +8,7 @@ import type { CliContext } from "../main.js";
 import { type CaseStack, openCaseStack } from "../open-cases.js";
 import { openSealing, openWitnessing, type Witnessing } from "../open-extras.js";
 import { openLocalLedger } from "../open-local.js";
+import { stopSignal } from "../stop-signal.js";
 import { tokenFileOf } from "./token.js";
 
 export const ADMIN_TOKEN_FILE = "admin.token";
@@ -82,7 +83,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         // Made only once the service is up, so a start that fails on its configuration (a bad
         // witness policy, a port in use) does not use up the one time the token is shown.
         // (No token records at all, not merely no file: a start that failed below leaves an empty list.)
-        if (!(await tokens.exists()) || (await tokens.read()).records.length === 0) {
+        if ((await tokens.read()).records.length === 0) {
           let made: Awaited<ReturnType<typeof createToken>> | undefined;
           try {
             made = await createToken(tokens, { name: "admin", role: "admin" }, ctx);
@@ -104,17 +105,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         throw e;
       }
       // Listening for the signals before saying we serve: a SIGTERM sent on seeing that line drains.
-      const stopped = new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info({ signal }, "shutting down: draining in-flight requests and the append queue");
-          // A second signal means "now": skip the drain.
-          process.once("SIGINT", () => process.exit(130));
-          process.once("SIGTERM", () => process.exit(143));
-          resolve();
-        };
-        process.once("SIGINT", () => stop("SIGINT"));
-        process.once("SIGTERM", () => stop("SIGTERM"));
-      });
+      const stopped = stopSignal(logger, "shutting down: draining in-flight requests and the append queue");
       const url = config.publicUrl ?? service.url;
       const out = [
         `Notarium is serving ${url}  (log ${local.key.origin}, ${local.ledger.size} entries)`,

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { DEFAULT_WITNESS_DATA_DIR, DEFAULT_WITNESS_PORT, parseWitnessOptions } from "../../witness/config.js";
 import { WITNESS_KEY_FILE, WITNESS_VKEY_FILE } from "../../witness/key-file.js";
 import type { CliContext } from "../main.js";
+import { stopSignal } from "../stop-signal.js";
 
 /**
  * `notarium witness --name NAME --log VKEY [--log VKEY…] [--port P] [--host H] [--data DIR]`
@@ -50,6 +51,7 @@ export function registerWitness(program: Command, ctx: CliContext): void {
           randomBytes: ctx.randomBytes,
           logger,
         });
+        const stopped = stopSignal(logger, "shutting down: finishing in-flight requests");
         process.stdout.write(`${node.verifierKey}\n`);
         const lines = [
           `notarium witness ${options.name} is listening on ${options.host}:${node.port} (POST /add-checkpoint)`,
@@ -62,17 +64,7 @@ export function registerWitness(program: Command, ctx: CliContext): void {
             : []),
         ];
         process.stderr.write(`${lines.join("\n")}\n`);
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string) => {
-            logger.info({ signal }, "shutting down: finishing in-flight requests");
-            // A second signal means "now".
-            process.once("SIGINT", () => process.exit(130));
-            process.once("SIGTERM", () => process.exit(143));
-            resolve();
-          };
-          process.once("SIGINT", () => stop("SIGINT"));
-          process.once("SIGTERM", () => stop("SIGTERM"));
-        });
+        await stopped;
         await node.close();
         logger.info({}, "stopped");
       },
