@@ -1,8 +1,10 @@
+import { dirname, join } from "node:path";
 import { Level } from "level";
 import { ConflictError } from "../core/errors.js";
 import type { CaseRecord } from "../esign/case.js";
 import type { InvitationRecord } from "../esign/invitation.js";
 import type { CaseStore, IdentityRecord, IdentityStore } from "../esign/ports.js";
+import { IdentityFiles } from "./identity-files.js";
 import { dataDirInUse, openLevelDb } from "./level-open.js";
 
 /*
@@ -10,8 +12,10 @@ import { dataDirInUse, openLevelDb } from "./level-open.js";
  *   case!<id>                 -> CaseRecord
  *   inv!<tokenHash>           -> InvitationRecord
  *   invcase!<caseId>!<hash>   -> "" (invitations of a case)
- *   identity!<caseId>!<signer>-> IdentityRecord (erasable personal data)
- * Nothing here is evidence: the log is. Identity records are deleted outright on erase.
+ * Nothing here is evidence: the log is. Identity records (erasable personal data) are
+ * files of their own beside this database (identity-files.ts): a value deleted from
+ * LevelDB can outlive its deletion in older table files. Records that an earlier
+ * version kept here under identity!<caseId>!<signer> move there on open.
  */
 /** Freezes `o` and everything in it, so a cached record can be shared safely. */
 function deepFreeze<T>(o: T): T {
@@ -33,8 +37,15 @@ export class LevelStateStore implements CaseStore, IdentityStore {
    */
   readonly #cases = new Map<string, CaseRecord>();
 
-  constructor(readonly location: string) {
+  readonly #identities: IdentityFiles;
+
+  /** `identitiesDir`: where identity records live (default: `identities` beside `location`). */
+  constructor(
+    readonly location: string,
+    identitiesDir = join(dirname(location), "identities"),
+  ) {
     this.db = new Level<string, string>(location, { keyEncoding: "utf8", valueEncoding: "utf8" });
+    this.#identities = new IdentityFiles(identitiesDir);
   }
 
   async open(): Promise<void> {
@@ -42,6 +53,26 @@ export class LevelStateStore implements CaseStore, IdentityStore {
       what: "state database",
       lockedMessage: dataDirInUse(this.location),
     });
+    await this.#moveIdentities();
+  }
+
+  /** Moves identity records an earlier version kept in this database to their files (each file first, synced). */
+  async #moveIdentities(): Promise<void> {
+    const old: string[] = [];
+    for await (const [k, v] of this.db.iterator({ gte: "identity!", lt: "identity!\uffff" })) {
+      await this.#identities.putIdentity(JSON.parse(v) as IdentityRecord);
+      old.push(k);
+    }
+    if (old.length === 0) return;
+    await this.db.batch(
+      old.map((key) => ({ type: "del" as const, key })),
+      { sync: true },
+    );
+    // Best effort for the moved values: LevelDB rewrites only the levels a manual compaction reaches.
+    await (this.db as unknown as { compactRange(a: string, b: string): Promise<void> }).compactRange(
+      "identity!",
+      "identity!\uffff",
+    );
   }
 
   async close(): Promise<void> {
@@ -120,23 +151,15 @@ export class LevelStateStore implements CaseStore, IdentityStore {
     return out;
   }
 
-  async putIdentity(r: IdentityRecord): Promise<void> {
-    await this.db.put(`identity!${r.caseId}!${r.signer}`, JSON.stringify(r), { sync: true });
+  putIdentity(r: IdentityRecord): Promise<void> {
+    return this.#identities.putIdentity(r);
   }
 
   getIdentity(caseId: string, signer: string): Promise<IdentityRecord | undefined> {
-    return this.getJson<IdentityRecord>(`identity!${caseId}!${signer}`);
+    return this.#identities.getIdentity(caseId, signer);
   }
 
-  async eraseIdentity(caseId: string, signer: string): Promise<boolean> {
-    const key = `identity!${caseId}!${signer}`;
-    if ((await this.db.get(key)) === undefined) return false;
-    await this.db.del(key, { sync: true });
-    // LevelDB keeps deleted values in older files until compaction; compact the range so the data is really gone.
-    await (this.db as unknown as { compactRange(a: string, b: string): Promise<void> }).compactRange(
-      key,
-      `${key}\uffff`,
-    );
-    return true;
+  eraseIdentity(caseId: string, signer: string): Promise<boolean> {
+    return this.#identities.eraseIdentity(caseId, signer);
   }
 }
