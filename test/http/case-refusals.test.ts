@@ -159,6 +159,13 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
       code: "KEY_ALREADY_BOUND",
     },
     {
+      desc: "bob's key for dave too (one key holder would sign for both)",
+      req: () =>
+        call(s.url, "PUT", `/api/v1/invitations/${inv.dave}/key`, { json: { publicKey: bob.publicKey } }),
+      status: 409,
+      code: "KEY_ALREADY_BOUND",
+    },
+    {
       desc: "a malformed key",
       req: () =>
         call(s.url, "PUT", `/api/v1/invitations/${inv.dave}/key`, { json: { publicKey: "AB".repeat(32) } }),
@@ -423,6 +430,18 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
         }),
       status: 400,
       code: "DUPLICATE_PARTY",
+    },
+    {
+      desc: "one key for two parties",
+      req: () =>
+        openWith({
+          parties: [
+            { id: "a", role: "r", name: "A", publicKey: alice.publicKey },
+            { id: "b", role: "s", name: "B", publicKey: alice.publicKey },
+          ],
+        }),
+      status: 400,
+      code: "DUPLICATE_KEY",
     },
     ...[
       ["caseNumber", { caseNumber: "1\u0000" }],

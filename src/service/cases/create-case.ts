@@ -85,6 +85,7 @@ export async function createCase(
     throw new ValidationError(problem.code, `${where}: ${problem.message}`);
   }
   const ids = new Set<string>();
+  const keys = new Map<string, string>();
   for (const [i, p] of o.parties.entries()) {
     if (ids.has(p.id)) throw new ValidationError("DUPLICATE_PARTY", `party id ${p.id} appears twice`);
     ids.add(p.id);
@@ -94,6 +95,14 @@ export async function createCase(
       } catch (e) {
         throw new ValidationError("INVALID_PUBLIC_KEY", `parties.${i}.publicKey: ${(e as Error).message}`);
       }
+      // One key for two parties would let one key holder sign for both sides.
+      const other = keys.get(p.publicKey);
+      if (other !== undefined)
+        throw new ValidationError(
+          "DUPLICATE_KEY",
+          `parties.${i}.publicKey: party ${other} has the same key; each party signs with a key of its own`,
+        );
+      keys.set(p.publicKey, p.id);
     }
   }
   if (o.webhook && !/^https?:/.test(o.webhook.url))
