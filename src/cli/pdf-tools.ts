@@ -1,3 +1,4 @@
+import { utf8 } from "../core/bytes.js";
 import { nameCharacters } from "../core/characters.js";
 import type { Clock } from "../core/clock.js";
 import { drawEvidenceCertificate } from "../pdf/evidence-certificate.js";
@@ -51,6 +52,15 @@ export function sealPartiesProblem(
   return undefined;
 }
 
+/** What the trial seal of `check` prints: any text the seal's font can show. */
+const TRIAL_SEAL = {
+  centreName: "调解中心",
+  evidenceId: "trial",
+  digest: "0".repeat(64),
+  signers: [{ name: "甲", role: "applicant" }],
+  verifyUrl: "http://localhost/",
+};
+
 /** The service's PDF port (service/cases/pdf-tools.ts) over src/pdf: composed here so neither depends on the other. */
 export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; clock: Clock }): PdfTools {
   return {
@@ -58,6 +68,16 @@ export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; c
     sealPartiesProblem,
     async check(bytes) {
       await inspectPdf(bytes);
+      // A trial seal, thrown away: what only sealing finds (a certification that allows no
+      // changes, a dictionary of the wrong type where the seal writes) is refused now, before
+      // anyone signs, and not once every party has signed a file that can never be sealed.
+      await sealPdf(bytes, {
+        seal: TRIAL_SEAL,
+        proofJson: utf8("{}"),
+        signer: o.signer,
+        clock: o.clock,
+        font: loadSealFont(),
+      });
     },
     seal(input: Uint8Array, r: SealRequest) {
       const { proofJson, ...seal } = r;

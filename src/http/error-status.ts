@@ -38,6 +38,8 @@ export const ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
   NOT_PDF: 400,
   ENCRYPTED: 400,
   CORRUPT: 400,
+  PDF_LOCKED: 400,
+  PDF_TOO_COMPLEX: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   // An invitation lets its party act only as itself, in its own case: acting outside that is forbidden.

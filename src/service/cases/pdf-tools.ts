@@ -25,7 +25,10 @@ export interface PdfTools {
    * too long or with control characters, characters its font lacks), or undefined.
    */
   sealPartiesProblem(parties: readonly { name: string; role: string }[]): SealPartiesProblem | undefined;
-  /** Refuses empty, non-PDF, encrypted, corrupt or too complex files with a ValidationError code. */
+  /**
+   * Refuses, with a ValidationError code, files that could not be sealed: empty, non-PDF,
+   * encrypted, corrupt or too complex, or certified against any change (PDF_LOCKED).
+   */
   check(bytes: Uint8Array): Promise<void>;
   /** Stamps, embeds the proof and signs, as incremental updates: the input stays a prefix. */
   seal(input: Uint8Array, request: SealRequest): Promise<Uint8Array>;

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { createPdfTools } from "../../src/cli/pdf-tools.js";
+import { AppError } from "../../src/core/errors.js";
+import { clock, handPdf, testCertificate, testSigner } from "../pdf/helpers.js";
+
+const tools = createPdfTools({
+  signer: testSigner,
+  certificatePem: testCertificate.certificatePem,
+  clock,
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (e) {
+    return e instanceof AppError ? e.code : `escaped ${(e as Error)?.name}`;
+  }
+}
+
+const PAGES = "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 300 400] >>";
+const PAGE = "<< /Type /Page /Parent 2 0 R >>";
+
+describe("the PDF check at registration", () => {
+  it("refuses what only sealing used to find, so a case cannot be signed over a file that can never be sealed", async () => {
+    const locked = handPdf([
+      "<< /Type /Catalog /Pages 2 0 R /Perms << /DocMDP 4 0 R >> >>",
+      PAGES,
+      PAGE,
+      "<< /Type /Sig /Reference [<< /TransformMethod /DocMDP /TransformParams << /P 1 /V /1.2 >> >>] >>",
+    ]);
+    expect(await codeOf(tools.check(locked))).toBe("PDF_LOCKED");
+    for (const objects of [
+      ["<< /Type /Catalog /Pages 2 0 R /Names 42 >>", PAGES, PAGE],
+      ["<< /Type /Catalog /Pages 2 0 R /AcroForm 7 >>", PAGES, PAGE],
+      ["<< /Type /Catalog /Pages 2 0 R >>", PAGES, "<< /Type /Page /Parent 2 0 R /Annots 5 >>"],
+    ]) {
+      expect(await codeOf(tools.check(handPdf(objects))), objects.join(" ")).toBe("CORRUPT");
+    }
+  });
+
+  it("passes a file that seals, and what it sealed on trial is not kept", async () => {
+    const pdf = handPdf(["<< /Type /Catalog /Pages 2 0 R >>", PAGES, PAGE]);
+    const before = pdf.slice();
+    expect(await codeOf(tools.check(pdf))).toBe("ok");
+    expect(pdf).toEqual(before);
+  });
+});
