@@ -1,5 +1,7 @@
 import type { Express, Request, RequestHandler, Response } from "express";
 import { AppError } from "../core/errors.js";
+import { checkCaseAccess } from "../service/cases/case-access.js";
+import type { Principal } from "../service/tokens.js";
 import { requireRole } from "./auth.js";
 import type { AppDeps } from "./deps.js";
 import { readJsonBody } from "./json-body.js";
@@ -51,6 +53,13 @@ export function mountOperations(
     const chain: RequestHandler[] = [];
     if (limiter && (op.rateLimited ?? op.roles === undefined)) chain.push(limiter);
     if (op.roles) chain.push(requireRole(deps.tokens, op.roles, op.invitations));
+    const cases = deps.cases;
+    if (op.caseScoped && cases)
+      chain.push(async (req, res, next) => {
+        const who = res.locals.principal as Principal | undefined; // a party's invitation is scoped by itself
+        if (who) await checkCaseAccess(cases, String(req.params.id), who);
+        next();
+      });
     chain.push(async (req, res) => {
       const params = op.params ? parseInput(op.params, req.params, "path", op.codes) : undefined;
       const query = op.query ? parseInput(op.query, req.query, "query", op.codes) : undefined;

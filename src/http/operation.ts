@@ -80,6 +80,11 @@ export interface Operation<
    * role token, resolved (and refused when unknown, expired or revoked) here.
    */
   invitations?: (token: string) => Promise<InvitationHolder>;
+  /**
+   * The path's `:id` is a case: a mediator token may use the route only for the
+   * cases it opened (checkCaseAccess); admin and court tokens for any.
+   */
+  caseScoped?: boolean;
   /** Public routes are rate limited unless this says otherwise. */
   rateLimited?: boolean;
   params?: P;

@@ -76,6 +76,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       path: "/api/v1/cases/:id",
       tag: "cases",
       summary: "A case: status, parties, signatures, and every entry with its receipt",
+      caseScoped: true,
       roles: ["mediator", "court"],
       params: caseParams,
       responses: { 200: { description: "the case", json: caseViewSchema } },
@@ -94,6 +95,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
         `The PDF as the raw body (\`Content-Type: application/pdf\`) or a multipart \`file\` part, at most ${maxDocumentBytes} bytes. ` +
         "Stored, and recorded as `agreement.registered` with its SHA-256 and the parties who must sign. " +
         "It may be replaced until the first party signs (then 409 `AGREEMENT_LOCKED`).",
+      caseScoped: true,
       roles: ["mediator"],
       params: caseParams,
       body: fileBytes,
@@ -124,6 +126,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
         "the key bound to the signer, the registered document, the signer's role, a time tolerance around now and, " +
         "in sequential cases, the signing order; then recorded as `agreement.signed`. " +
         "With an invitation token a party signs only as itself, in its own case. Nothing is recorded when refused.",
+      caseScoped: true,
       roles: ["mediator"],
       invitations: (token) => invitationHolder(cases, token),
       params: caseParams,
@@ -152,6 +155,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       description:
         "The identity data and a random salt go to a separate, erasable store; the log gets `identity.attested` " +
         "with only the salted commitment SHA-256(salt ‖ JCS(identity)), the method, who attested (this token's name) and when.",
+      caseScoped: true,
       roles: ["mediator"],
       params: caseParams,
       body: attestIdentityInput,
@@ -174,6 +178,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       description:
         "Deletes the identity data and the salt; the log's commitment stays, unopenable, and every proof stays valid. " +
         "Idempotent: `erased` is false when there was nothing (left) to erase.",
+      caseScoped: true,
       roles: ["mediator"],
       params: z.object({ id: caseIdParam, signer: signerParam }),
       responses: { 200: { description: "done", json: erasedSchema } },
@@ -190,6 +195,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       description:
         "Every entry of the case with its own c2sp.org/tlog-proof, and the log's policy: " +
         "`notarium verify --package FILE --key VKEY` checks it with no network.",
+      caseScoped: true,
       roles: ["mediator", "court"],
       params: caseParams,
       responses: { 200: { description: "the package", json: casePackageSchema } },

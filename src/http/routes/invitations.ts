@@ -35,6 +35,7 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
       description:
         "A link for one party of this case, expiring; the token is shown once and only its hash is kept. " +
         "With it the party may read the agreement, bind its Ed25519 key once, and sign as itself.",
+      caseScoped: true,
       roles: ["mediator"],
       params: z.object({ id: caseIdParam }),
       body: z.object({ signer: z.string().max(64) }).strict(),
@@ -51,6 +52,7 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
       tag: "cases",
       summary: "Revoke a party's open invitations",
       description: "Every link of this party stops working at once (410 `INVITATION_REVOKED`).",
+      caseScoped: true,
       roles: ["mediator"],
       params: z.object({ id: caseIdParam, signer: signerParam }),
       responses: {

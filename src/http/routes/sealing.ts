@@ -124,6 +124,7 @@ export function sealingOperations(
           "The registered PDF with the visible e-seal, the case package embedded as notarium-proof.json and a PAdES signature " +
           "(ECDSA P-256), appended so the registered bytes stay a prefix; records `agreement.sealed`. Sealing again returns the same file. " +
           "409 `SIGNATURES_MISSING` while a party has not signed.",
+        caseScoped: true,
         roles: ["mediator"],
         params: z.object({ id: caseIdParam }),
         query: z
