@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPartyKeyFile } from "../../src/esign/party-key.js";
@@ -81,6 +82,42 @@ describe("signing through an invitation", () => {
     await page.reload();
     await page.waitForSelector('[data-testid="sign-result"][data-result="signed"]');
     expect(await page.getByTestId("sign-button").isDisabled()).toBe(true);
+    await context.close();
+  });
+
+  it("keeps a key bound in a failed attempt: offers its backup, and a retry signs with it", async () => {
+    const c = await openCase(s);
+    const inv = await invite(s, c.id, "zhangsan");
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 900 },
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    await page.goto(inv.url);
+    await page.waitForSelector("#doc-check.proof-state.ok");
+    await page.getByLabel("口令", { exact: true }).fill("correct horse battery");
+    await page.getByLabel("再次输入口令").fill("correct horse battery");
+    // The key gets bound, then the signature's request is lost on the way.
+    const signatures = `**/api/v1/cases/${c.id}/signatures`;
+    await page.route(signatures, (route) => route.abort("internetdisconnected"));
+    await page.getByTestId("sign-button").click();
+    const result = page.getByTestId("sign-result");
+    await page.waitForSelector('[data-testid="sign-result"][data-result="failed"]');
+    await expect(result.textContent()).resolves.toContain("只有这把密钥能为您签署");
+    const bound = (await caseView(c.id)).parties.find((p: { id: string }) => p.id === "zhangsan");
+    expect(bound).toMatchObject({ signed: false, publicKey: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const download = page.waitForEvent("download");
+    await result.getByRole("button", { name: "下载加密的密钥备份" }).click();
+    const backup = JSON.parse(await readFile((await (await download).path()) as string, "utf8"));
+    expect(backup.publicKey).toBe(bound.publicKey);
+    expect(backup.seed).toBeUndefined();
+
+    // Retrying in the same page unlocks that key again (no new key, which would be refused).
+    await page.unroute(signatures);
+    await page.getByTestId("sign-button").click();
+    await page.waitForSelector('[data-testid="sign-result"][data-result="signed"]', { timeout: 20_000 });
+    const after = (await caseView(c.id)).parties.find((p: { id: string }) => p.id === "zhangsan");
+    expect(after).toMatchObject({ signed: true, publicKey: bound.publicKey });
     await context.close();
   });
 

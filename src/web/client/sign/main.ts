@@ -217,34 +217,46 @@ function showReceipt(
       el("h2", { tabindex: "-1", id: "sign-done" }, `✓ ${t("sign.done")}`),
       el("p", {}, t("sign.done.text")),
       recordCard(record),
-      el(
-        "p",
-        { class: "actions" },
-        el(
-          "button",
-          {
-            type: "button",
-            class: "button small",
-            onclick: () =>
-              saveFile(
-                JSON.stringify(keyFile, null, 2),
-                `${view?.caseId}-${view?.signer}.key.json`,
-                "application/json",
-              ),
-          },
-          t("sign.backup"),
-        ),
-      ),
+      backupButton(keyFile),
     );
   };
   done();
   byId("sign-done").focus();
 }
 
+/** Offers the encrypted key file for download (the party's only way to sign elsewhere). */
+function backupButton(keyFile: PartyKeyFile): HTMLElement {
+  return el(
+    "p",
+    { class: "actions" },
+    el(
+      "button",
+      {
+        type: "button",
+        class: "button small",
+        onclick: () =>
+          saveFile(
+            JSON.stringify(keyFile, null, 2),
+            `${view?.caseId}-${view?.signer}.key.json`,
+            "application/json",
+          ),
+      },
+      t("sign.backup"),
+    ),
+  );
+}
+
 function showFailure(e: unknown): void {
   result.hidden = false;
   result.dataset.result = "failed";
-  fill(result, el("h2", {}, t("sign.failed")), el("p", { role: "alert", class: "error-text" }, errorText(e)));
+  // The key bound to this invitation is the only one that can sign: keep it within reach.
+  const bound = stored && view?.publicKey === stored.publicKey ? stored : undefined;
+  fill(
+    result,
+    el("h2", {}, t("sign.failed")),
+    el("p", { role: "alert", class: "error-text" }, errorText(e)),
+    ...(bound ? [el("p", {}, t("sign.failed.keyKept")), backupButton(bound)] : []),
+  );
 }
 
 button.addEventListener("click", async () => {
@@ -265,7 +277,17 @@ button.addEventListener("click", async () => {
     });
     status.textContent = v.publicKey ? t("sign.step.sign") : t("sign.step.bind");
     const [receipt, { policy }] = await Promise.all([
-      signAgreement({ token, view: v, key, onBound: () => (status.textContent = t("sign.step.sign")) }),
+      signAgreement({
+        token,
+        view: v,
+        key,
+        onBound: (file) => {
+          // From here this key, and only it, signs for the party: a retry unlocks it again.
+          stored = file;
+          view = { ...v, publicKey: file.publicKey };
+          status.textContent = t("sign.step.sign");
+        },
+      }),
       logTrust(),
     ]);
     stored = key.file;

@@ -82,6 +82,10 @@ export const signMessages: Messages = {
   "sign.already": ["您已签署本协议。", "You have already signed this agreement."],
   "sign.backup": ["下载加密的密钥备份", "Download the encrypted key backup"],
   "sign.failed": ["签署未完成", "Not signed"],
+  "sign.failed.keyKept": [
+    "您的公钥已绑定到本邀请，只有这把密钥能为您签署。请先下载密钥备份；再次点击“签署协议”并输入同一口令即可重试。",
+    "Your public key is now bound to this invitation, and only this key can sign for you. Download its backup first; to retry, press “Sign the agreement” again and enter the same passphrase.",
+  ],
   "sign.waitTurn": [
     "请等待 {who} 先签署。页面会自动刷新。",
     "Waiting for {who} to sign first. This page refreshes by itself.",

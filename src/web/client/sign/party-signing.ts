@@ -73,29 +73,35 @@ export async function prepareKey(o: {
 export const signingTime = (now = new Date()) => `${now.toISOString().slice(0, 19)}Z`;
 
 /**
- * Binds the public key if the invitation has none yet, keeps the encrypted
- * key file in this browser, signs the DESIGN §6 payload and posts the
+ * Keeps the encrypted key file in this browser, binds the public key if the
+ * invitation has none yet, signs the DESIGN §6 payload and posts the
  * signature with the invitation token. Only the public key and the signature
  * leave the browser; the seed is wiped afterwards, whatever happens.
+ *
+ * The key is kept before it is bound: once bound, it is the only key that
+ * can sign for this party, so a failure after binding (network, clock, full
+ * storage) must never lose it. Where this browser cannot keep it (storage
+ * blocked or full), signing goes on with the key in memory; `onBound` hands
+ * the caller the file so it can offer it for download.
  */
 export async function signAgreement(o: {
   token: string;
   view: { caseId: string; signer: string; role: string; document?: string; publicKey?: string };
   key: OpenedKey;
-  onBound?: () => void;
+  onBound?: (file: PartyKeyFile) => void;
 }): Promise<Receipt> {
   const { view, key } = o;
   const auth = { token: o.token };
   try {
     if (!view.document) fail("sign.err.code.AGREEMENT_MISSING");
+    await saveKeyFile(view.caseId, view.signer, key.file).catch(() => undefined);
     if (!view.publicKey) {
       await apiJson(`/api/v1/invitations/${encodeURIComponent(o.token)}/key`, {
         method: "PUT",
         json: { publicKey: key.file.publicKey },
       });
-      o.onBound?.();
+      o.onBound?.(key.file);
     }
-    await saveKeyFile(view.caseId, view.signer, key.file);
     const time = signingTime();
     const payload = formatSignaturePayload({
       case: view.caseId,
