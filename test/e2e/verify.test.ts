@@ -140,6 +140,20 @@ describe("the verify page", () => {
     await page.close();
   });
 
+  it("says it could not check, not that the file failed, when the service cannot be reached", async () => {
+    const page = await browser.newPage();
+    await page.goto(s.url);
+    await page.route("**/api/v1/**", (route) => route.abort("connectionrefused"));
+    await page
+      .locator("#file")
+      .setInputFiles({ name: "a.bin", mimeType: "application/octet-stream", buffer: Buffer.from(recorded) });
+    expect(await verdict(page)).toBe("error");
+    const text = await page.getByTestId("verify-result").textContent();
+    expect(text).toContain("未能完成核验");
+    expect(text).not.toContain("核验未通过");
+    await page.close();
+  });
+
   it("refuses a sealed agreement with one byte of the original changed, and one with bytes appended", async () => {
     const flipped = sealed.slice();
     flipped[300] = (flipped[300] as number) ^ 0x01;

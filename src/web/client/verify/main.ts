@@ -149,13 +149,13 @@ async function showEvidence(id: string): Promise<void> {
     };
     if (!busy) show(() => renderOutcome(panel, outcome));
   } catch (e) {
-    const message =
-      e instanceof ApiError && e.status === 404
-        ? t("verify.error.notFound", { id })
-        : e instanceof ApiError && e.code === "NETWORK"
-          ? t("common.network")
-          : t("common.error", { message: (e as Error).message });
-    if (!busy) show(() => renderError(panel, message));
+    const notFound = e instanceof ApiError && e.status === 404;
+    const message = notFound
+      ? t("verify.error.notFound", { id })
+      : e instanceof ApiError && e.code === "NETWORK"
+        ? t("common.network")
+        : t("common.error", { message: (e as Error).message });
+    if (!busy) show(() => renderError(panel, message, notFound ? "invalid" : "error"));
   }
 }
 

@@ -23,6 +23,7 @@ export const verifyMessages: Messages = {
   "verify.progress.lookup": ["正在查询存证日志并验证证明…", "Looking up the ledger and checking the proofs…"],
   "verify.result.valid": ["核验通过", "Verified"],
   "verify.result.invalid": ["核验未通过", "Not verified"],
+  "verify.result.error": ["未能完成核验", "Could not check"],
   "verify.result.valid.file": [
     "此文件已存证，且内容与存证时完全一致。",
     "This file was notarized and is exactly what was recorded.",

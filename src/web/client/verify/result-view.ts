@@ -94,21 +94,25 @@ export function renderOutcome(panel: HTMLElement, o: VerifyOutcome): void {
   );
 }
 
-/** An error in place of a verdict (unreadable file, service down): `invalid`, with the reason. */
-export function renderError(panel: HTMLElement, message: string): void {
+/**
+ * A message in place of a verdict. `error` (the default) when no check could run (service
+ * unreachable, file unreadable, a malformed ID): neutral, never the red "not verified" a
+ * clerk could take for "not authentic". `invalid` when the answer itself is negative.
+ */
+export function renderError(panel: HTMLElement, message: string, state: "error" | "invalid" = "error"): void {
   panel.hidden = false;
-  panel.dataset.result = "invalid";
-  panel.className = "card result invalid";
+  panel.dataset.result = state;
+  panel.className = `card result ${state}`;
   fill(
     panel,
     el(
       "div",
       { class: "verdict" },
-      el("span", { class: "seal-mark", "aria-hidden": "true" }, "!"),
+      el("span", { class: "seal-mark", "aria-hidden": "true" }, state === "error" ? "?" : "!"),
       el(
         "div",
         {},
-        el("h2", { tabindex: "-1", id: "verdict-title" }, t("verify.result.invalid")),
+        el("h2", { tabindex: "-1", id: "verdict-title" }, t(`verify.result.${state}`)),
         el("p", { role: "alert" }, message),
       ),
     ),
