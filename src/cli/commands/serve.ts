@@ -79,7 +79,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
           { port: config.port, host: config.host },
         );
         // Invitation links need the served URL, known only once listening (PORT=0 picks the port).
-        if (!config.publicUrl) cases.services.publicUrl = service.url;
+        if (!config.publicUrl) {
+          cases.services.publicUrl = service.url;
+          cases.services.linksFromRequest = true;
+        }
         // Made only once the service is up, so a start that fails on its configuration (a bad
         // witness policy, a port in use) does not use up the one time the token is shown.
         // (No token records at all, not merely no file: a start that failed below leaves an empty list.)
@@ -112,7 +115,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
         `  API reference  ${url}/api/docs`,
         ...(config.publicUrl
           ? []
-          : [`  invitation links point at ${url}; set NOTARIUM_PUBLIC_URL to an address parties can reach`]),
+          : [
+              `  invitation links use the address each request reached; sealed PDFs and certificates carry ${url}:`,
+              "  set NOTARIUM_PUBLIC_URL to the address parties and courts use",
+            ]),
         ...(local.keyCreated
           ? [`  created a new log key in ${config.keysDir}/ (back it up: a new key means a new log)`]
           : []),

@@ -1,3 +1,4 @@
+import type { Request } from "express";
 import { z } from "zod";
 import { bindPartyKey } from "../../service/cases/bind-party-key.js";
 import type { CaseServices } from "../../service/cases/context.js";
@@ -24,6 +25,16 @@ const GONE = "INVITATION_EXPIRED, INVITATION_REVOKED: ask the mediator for a new
  * capability, so the party routes are public (and rate limited), and their
  * answers are never cached.
  */
+/**
+ * The service's address as this request reached it (its Host header), when that is a plain
+ * host and port; used only for links handed back to the caller, never in a signed document.
+ */
+function requestOrigin(req: Request): string | undefined {
+  const host = req.headers.host ?? "";
+  if (!/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/.test(host)) return undefined;
+  return `${req.protocol}://${host}`;
+}
+
 export function invitationOperations(cases: CaseServices): AnyOperation[] {
   return [
     defineOperation({
@@ -40,9 +51,10 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
       params: z.object({ id: caseIdParam }),
       body: z.object({ signer: z.string().max(64) }).strict(),
       responses: { 201: { description: "the link", json: invitationSchema } },
-      async handle({ params, body, res }) {
+      async handle({ params, body, req, res }) {
         res.setHeader("Cache-Control", "no-store");
-        sendJson(res, await createInvitation(cases, params.id, body), 201);
+        const base = (cases.linksFromRequest && requestOrigin(req)) || cases.publicUrl;
+        sendJson(res, await createInvitation(cases, params.id, body, base), 201);
       },
     }),
     defineOperation({

@@ -24,8 +24,14 @@ export interface CaseServices {
   blobs: BlobStore;
   clock: Clock;
   randomBytes: RandomBytes;
-  /** Base URL for invitation links, e.g. http://localhost:8080. */
+  /** Base URL for invitation links and seals' QR codes, e.g. http://localhost:8080. */
   publicUrl: string;
+  /**
+   * No public URL was configured (publicUrl is only the address the service listens on,
+   * often http://localhost:…): an invitation link then uses the address its request reached,
+   * which is the one the mediator, and so the parties, can use.
+   */
+  linksFromRequest?: boolean;
   /** How far a signer's asserted time may be from the server's clock. */
   signatureToleranceMs: number;
   invitationTtlMs: number;

@@ -10,8 +10,16 @@ import {
 import type { CaseServices } from "./context.js";
 import { loadCase } from "./load-case.js";
 
-/** Makes a single-case link for one party. The token is shown once; only its hash is kept. */
-export async function createInvitation(ctx: CaseServices, caseId: string, input: unknown) {
+/**
+ * Makes a single-case link for one party. The token is shown once; only its hash is kept.
+ * `base`: the service's address for the link (default the configured public URL).
+ */
+export async function createInvitation(
+  ctx: CaseServices,
+  caseId: string,
+  input: unknown,
+  base: string = ctx.publicUrl,
+) {
   const signer = (input as { signer?: unknown } | null)?.signer;
   if (typeof signer !== "string")
     throw new ValidationError("INVALID_ARGUMENT", "signer: required (a party id of the case)");
@@ -31,7 +39,7 @@ export async function createInvitation(ctx: CaseServices, caseId: string, input:
   await ctx.cases.putInvitation(inv);
   return {
     token,
-    url: `${ctx.publicUrl.replace(/\/$/, "")}/sign/${token}`,
+    url: `${base.replace(/\/$/, "")}/sign/${token}`,
     signer,
     expiresAt: inv.expiresAt,
   };
