@@ -122,4 +122,38 @@ describe("the mediator console", () => {
     expect(await verdict(verify)).toBe("valid");
     await context.close();
   });
+  it("turns a court token away at sign-in, words refusals in Chinese, and opens one case per double click", async () => {
+    const page = await browser.newPage();
+    const { requests, problems } = watchPage(page);
+    await page.goto(`${s.url}/console`);
+    await page.getByLabel("访问令牌").fill(s.tokens.court);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.locator("#signin-error").filter({ hasText: "该令牌没有调解员权限" }).waitFor();
+    expect(await page.locator("#workspace").isHidden()).toBe(true);
+    await page.getByLabel("访问令牌").fill(s.tokens.mediator);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForSelector("#workspace:not([hidden])");
+
+    await page.getByLabel("案号").fill("示调字〔2026〕第0418号");
+    await page.getByLabel("案件名称").fill("人民调解协议书");
+    const ids = page.locator('[data-field="id"]');
+    const names = page.getByLabel("姓名 / 名称");
+    await ids.nth(0).fill("p1");
+    await ids.nth(1).fill("p1");
+    await names.nth(0).fill("张三");
+    await names.nth(1).fill("李四");
+    await page.getByRole("button", { name: "创建案件" }).click();
+    await page.locator("#case-form-error").filter({ hasText: "当事人编号重复" }).waitFor();
+
+    await ids.nth(1).fill("p2");
+    await page.getByRole("button", { name: "创建案件" }).dblclick();
+    await page.waitForSelector('#case-panel[data-status="draft"]');
+    await page.waitForTimeout(300); // a second request, if one went out, has had time to land
+    const opened = requests.filter(
+      (r) => r.method() === "POST" && new URL(r.url()).pathname === "/api/v1/cases" && r.postData() !== "{}",
+    );
+    expect(opened.map((r) => JSON.parse(r.postData() as string).parties[1].id)).toEqual(["p1", "p2"]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -33,7 +33,7 @@ export interface WebService {
   ledger: Ledger;
   policy: ReturnType<typeof singleLogPolicy>;
   pdf: PdfTools;
-  tokens: { admin: string; mediator: string };
+  tokens: { admin: string; mediator: string; court: string };
   close(): Promise<void>;
 }
 
@@ -58,7 +58,7 @@ export async function startWebService(): Promise<WebService> {
         { clock: systemClock, randomBytes: secureRandomBytes },
       )
     ).token;
-  const tokens = { admin: await make("admin"), mediator: await make("mediator") };
+  const tokens = { admin: await make("admin"), mediator: await make("mediator"), court: await make("court") };
   const logger = pino({ level: "silent" });
   const cases = await openCaseStack(dir, {
     ledger,

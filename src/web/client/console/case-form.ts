@@ -1,6 +1,7 @@
 import { apiJson } from "../common/api.js";
 import { byId, el, fill } from "../common/dom.js";
 import { t } from "../common/i18n.js";
+import { errorText } from "./error-text.js";
 
 const ROLES = ["applicant", "respondent", "mediator", "witness", "agent"];
 let rowSeq = 0;
@@ -78,6 +79,8 @@ export function setupCaseForm(
   });
   const form = byId<HTMLFormElement>("case-form");
   const error = byId("case-form-error");
+  const submit = form.querySelector<HTMLButtonElement>('button[type="submit"]') as HTMLButtonElement;
+  let submitting = false;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     error.textContent = "";
@@ -95,6 +98,10 @@ export function setupCaseForm(
       missing.reportValidity();
       return;
     }
+    // One case per press: a double click used to open two identical cases.
+    if (submitting) return;
+    submitting = true;
+    submit.disabled = true;
     try {
       const created = await apiJson<{ id: string; caseNumber: string; title: string }>("/api/v1/cases", {
         method: "POST",
@@ -111,7 +118,10 @@ export function setupCaseForm(
       reset();
       onCreated(created);
     } catch (err) {
-      error.textContent = t("common.error", { message: (err as Error).message });
+      error.textContent = errorText(err);
+    } finally {
+      submitting = false;
+      submit.disabled = false;
     }
   });
 }

@@ -9,6 +9,7 @@ import { t } from "../common/i18n.js";
 import { roleKey } from "../common/messages.js";
 import { recordCard, row } from "../common/record-view.js";
 import { logTrust } from "../common/trust.js";
+import { errorText } from "./error-text.js";
 import { qrCode } from "./qr.js";
 
 /** GET /api/v1/cases/:id (src/service/cases/get-case.ts). */
@@ -32,15 +33,6 @@ export interface Invite {
 }
 
 const POLL_MS = 3000;
-
-function errorText(e: unknown): string {
-  if (e instanceof ApiError) {
-    const key = `console.err.code.${e.code}`;
-    const text = t(key);
-    return text === key ? t("common.error", { message: e.message }) : text;
-  }
-  return t("common.error", { message: (e as Error).message });
-}
 
 /**
  * One open case: its state, the agreement upload, each party's signature and

@@ -91,4 +91,39 @@ export const consoleMessages: Messages = {
   "console.err.code.CASE_NOT_FOUND": ["找不到该案件。", "No such case."],
   "console.err.code.DUPLICATE_PARTY": ["当事人编号重复。", "Two parties have the same ID."],
   "console.err.code.ROUTE_NOT_FOUND": ["服务尚未提供此功能。", "The service does not offer this yet."],
+  "console.err.code.DUPLICATE_KEY": [
+    "两位当事人填写了同一公钥；每位当事人须使用自己的密钥。",
+    "Two parties have the same public key; each party signs with a key of its own.",
+  ],
+  "console.err.code.UNAUTHENTICATED": [
+    "令牌无效或已被撤销，请退出后用有效令牌重新登录。",
+    "The token is not valid or was revoked; sign out and sign in with a valid token.",
+  ],
+  "console.err.code.FORBIDDEN": [
+    "该令牌无权执行此操作（调解员只能处理自己创建的案件）。",
+    "This token may not do that (a mediator acts only on the cases it opened).",
+  ],
+  "console.err.code.PAYLOAD_TOO_LARGE": [
+    "文件超过服务允许的大小。",
+    "The file is larger than the service accepts.",
+  ],
+  "console.err.code.EMPTY": ["文件是空的。", "The file is empty."],
+  "console.err.code.NOT_PDF": ["这不是 PDF 文件。", "This is not a PDF file."],
+  "console.err.code.ENCRYPTED": [
+    "PDF 已加密或设有密码，无法封存；请上传未加密的版本。",
+    "The PDF is encrypted or password-protected and cannot be sealed; upload an unencrypted version.",
+  ],
+  "console.err.code.CORRUPT": [
+    "PDF 文件已损坏，无法封存；请重新导出后上传。",
+    "The PDF is damaged and cannot be sealed; export it again and upload that.",
+  ],
+  "console.err.code.PDF_LOCKED": [
+    "PDF 已被认证为“不允许更改”，无法加盖签章；请上传未认证的版本。",
+    "The PDF is certified against any change and cannot be sealed; upload an uncertified version.",
+  ],
+  "console.err.code.PDF_TOO_COMPLEX": [
+    "PDF 过大或结构过于复杂，无法封存。",
+    "The PDF is too large or too complex to seal.",
+  ],
+  "console.err.input": ["输入有误：{message}", "Please check the input: {message}"],
 };
