@@ -1,7 +1,7 @@
 import { toHex } from "../../../core/bytes.js";
 import { sha256 } from "../../../crypto/sha256.js";
 import type { Receipt } from "../../../ledger/receipt.js";
-import { ApiError, apiBytes, apiJson } from "../common/api.js";
+import { apiBytes, apiJson } from "../common/api.js";
 import { checkReceipt } from "../common/checked-record.js";
 import { el, fill, saveFile } from "../common/dom.js";
 import { formatTime, shortHex } from "../common/format.js";
