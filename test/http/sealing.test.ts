@@ -117,6 +117,12 @@ describe("sealing over HTTP", () => {
     expect(
       (await call(s.url, "GET", `/api/v1/cases/${c.id}`, { token: s.tokens.mediator })).json.status,
     ).toBe("sealed");
+    // Nothing is left to sign: no new invitation links for a sealed case.
+    const late = await call(s.url, "POST", `/api/v1/cases/${c.id}/invitations`, {
+      token: s.tokens.mediator,
+      json: { signer: "bob" },
+    });
+    expect([late.status, late.json.error.code]).toEqual([409, "CASE_SEALED"]);
 
     const dir = mkdtempSync(join(tmpdir(), "notarium-sealed-"));
     writeFileSync(join(dir, "sealed.pdf"), bytes);

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from "../../core/errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../../core/errors.js";
 import { findParty, type Party } from "../../esign/case.js";
 import {
   createInvitationToken,
@@ -8,7 +8,7 @@ import {
   isInvitationToken,
 } from "../../esign/invitation.js";
 import type { CaseServices } from "./context.js";
-import { loadCase } from "./load-case.js";
+import { loadCase, loadCaseState } from "./load-case.js";
 
 /**
  * Makes a single-case link for one party. The token is shown once; only its hash is kept.
@@ -23,9 +23,14 @@ export async function createInvitation(
   const signer = (input as { signer?: unknown } | null)?.signer;
   if (typeof signer !== "string")
     throw new ValidationError("INVALID_ARGUMENT", "signer: required (a party id of the case)");
-  const c = await loadCase(ctx, caseId);
+  const { c, state } = await loadCaseState(ctx, caseId);
   if (!findParty(c, signer))
     throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
+  if (state.sealed)
+    throw new ConflictError(
+      "CASE_SEALED",
+      `case ${caseId} is sealed: nothing is left to sign, and the sealed agreement verifies on its own`,
+    );
   const token = createInvitationToken(ctx.randomBytes);
   const now = ctx.clock.now();
   const inv: InvitationRecord = {
@@ -77,9 +82,14 @@ export async function openInvitation(
 
 /** Revokes every open invitation of a party; returns how many. */
 export async function revokeInvitations(ctx: CaseServices, caseId: string, signer: string): Promise<number> {
-  const c = await loadCase(ctx, caseId);
+  const { c, state } = await loadCaseState(ctx, caseId);
   if (!findParty(c, signer))
     throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
+  if (state.sealed)
+    throw new ConflictError(
+      "CASE_SEALED",
+      `case ${caseId} is sealed: nothing is left to sign, and the sealed agreement verifies on its own`,
+    );
   let n = 0;
   for (const inv of await ctx.cases.listInvitations(caseId)) {
     if (inv.signer !== signer || inv.revoked) continue;
