@@ -450,6 +450,11 @@ describe("refusals of bad case, invitation and signature requests (issue 4, Bad 
       // A right-to-left override or a line separator could make a name read as another.
       ["parties.0.name", { parties: [{ id: "a", role: "r", name: "A\u202eB" }] }],
       ["title", { title: "a\u2028b" }],
+      // Invisible: "张\u00AD三" and "张\uFE0F三" look just like 张三.
+      ["parties.0.name", { parties: [{ id: "a", role: "r", name: "张\u00AD三" }] }],
+      ["parties.0.name", { parties: [{ id: "a", role: "r", name: "张\uFE0F三" }] }],
+      ["parties.0.name", { parties: [{ id: "a", role: "r", name: "A\u061CB" }] }],
+      ["parties.0.name", { parties: [{ id: "a", role: "r", name: "A\u200BB" }] }],
     ].map(([field, change]) => ({
       desc: `a control character in ${field}`,
       req: () => openWith(change as object),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEAL_LIMITS } from "../../src/pdf/seal-spec.js";
 import { call, startTestService, type TestService } from "./helpers.js";
 
 describe("OpenAPI document and reference page", () => {
@@ -90,6 +91,12 @@ describe("OpenAPI document and reference page", () => {
       "admin",
       "mediator",
     ]);
+    // The limits stated are the ones enforced (the seal's): 20 parties, names of 32, roles of 16.
+    const parties =
+      doc.paths["/api/v1/cases"].post.requestBody.content["application/json"].schema.properties.parties;
+    expect(parties.maxItems).toBe(SEAL_LIMITS.signers);
+    expect(parties.items.properties.name.maxLength).toBe(SEAL_LIMITS.name);
+    expect(parties.items.properties.role.pattern).toContain(`{1,${SEAL_LIMITS.role}}`);
   });
 
   it("documents only routes that exist, and every route is documented", async () => {

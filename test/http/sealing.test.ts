@@ -68,7 +68,9 @@ describe("sealing over HTTP", () => {
     expect(refused.json.error.message).not.toContain("野");
     const long = await open("张".repeat(33));
     expect([long.status, long.json.error.code]).toEqual([400, "INVALID_ARGUMENT"]);
-    expect(long.json.error.message).toBe("parties.1.name: is longer than the 32 characters the seal shows");
+    expect(long.json.error.message).toBe(
+      "body parties.1.name: is longer than the 32 characters the seal shows",
+    );
     // Beyond GB 2312 but in the font (Extension A): opened.
     expect((await open("刘䶮")).status).toBe(201);
     // Typed decomposed, e + U+0301 (a mark the font lacks): kept composed (NFC), which it draws.
@@ -86,7 +88,7 @@ describe("sealing over HTTP", () => {
     });
     expect([crowd.status, crowd.json.error.message]).toEqual([
       400,
-      "parties: the seal lists at most 20 parties",
+      "body parties: the seal lists at most 20 parties",
     ]);
   });
 

@@ -165,6 +165,7 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
           json: receiptSchema.extend({ commitment: z.string() }),
         },
       },
+      errors: { 409: "IDENTITY_ALREADY_ATTESTED: erase the first attestation before attesting again" },
       async handle({ params, body, principal, res }) {
         sendJson(res, await attestIdentity(cases, params.id, body, principal?.name ?? "unknown"), 201);
       },

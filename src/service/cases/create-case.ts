@@ -8,27 +8,39 @@ import type { PdfTools } from "./pdf-tools.js";
 
 const token = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
 /**
+ * What a seal can list (SEAL_LIMITS in pdf/seal-spec.ts; a test holds the two equal): the
+ * schema, and so the OpenAPI document, states the limits the service enforces.
+ */
+export const CASE_PARTY_LIMITS = { parties: 20, name: 32, role: 16 } as const;
+const role = z
+  .string()
+  .regex(
+    new RegExp(`^[A-Za-z0-9_.:-]{1,${CASE_PARTY_LIMITS.role}}$`),
+    `must be 1-${CASE_PARTY_LIMITS.role} characters of A-Z a-z 0-9 _ . : -`,
+  );
+/**
  * One line of text as people type it, kept in Unicode's composed form (NFC):
  * "é" typed as e + U+0301 is the same name as the single character, and the
  * seal's font draws the composed character where it may lack the combining
  * mark. Refused: control characters (tabs, line breaks, NUL…), line and
- * paragraph separators, lone surrogates, noncharacters, and the bidirectional
- * marks, embeddings, overrides and isolates that could make a name shown on
- * the seal or a page read as another (U+200E, U+200F, U+202A-U+202E,
- * U+2066-U+2069).
+ * paragraph separators, lone surrogates, noncharacters, and every invisible
+ * formatting character (Unicode's Cf: soft hyphens, zero-width spaces and
+ * joiners, the bidirectional marks, embeddings, overrides and isolates) and
+ * variation selector: each could make two names that read alike differ, or a
+ * name shown on the seal or a page read as another.
  */
 const NOT_PLAIN_TEXT =
-  /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
-const text = (max: number) =>
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+const text = (max: number, tooLong = `is longer than ${max} characters`) =>
   z
     .string()
     .trim()
     .normalize("NFC")
     .min(1)
-    .max(max)
+    .max(max, tooLong)
     .refine(
       (s) => !NOT_PLAIN_TEXT.test(s),
-      "must not contain control characters, line separators or bidirectional controls",
+      "must not contain control characters, line separators, or invisible formatting or bidirectional characters",
     );
 
 export const createCaseInput = z
@@ -40,8 +52,11 @@ export const createCaseInput = z
         z
           .object({
             id: token,
-            role: token,
-            name: text(100),
+            role,
+            name: text(
+              CASE_PARTY_LIMITS.name,
+              `is longer than the ${CASE_PARTY_LIMITS.name} characters the seal shows`,
+            ),
             publicKey: z
               .string()
               .regex(/^[0-9a-f]{64}$/, "must be a 32-byte Ed25519 key in lowercase hex")
@@ -50,7 +65,7 @@ export const createCaseInput = z
           .strict(),
       )
       .min(1)
-      .max(50),
+      .max(CASE_PARTY_LIMITS.parties, `the seal lists at most ${CASE_PARTY_LIMITS.parties} parties`),
     signingOrder: z.enum(["parallel", "sequential"]).default("parallel"),
     webhook: z
       .object({ url: z.string().url().max(2000) })
