@@ -30,7 +30,7 @@ const role = z
  * name shown on the seal or a page read as another.
  */
 const NOT_PLAIN_TEXT =
-  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\p{Variation_Selector}]/u;
 const text = (max: number, tooLong = `is longer than ${max} characters`) =>
   z
     .string()
