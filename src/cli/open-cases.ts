@@ -6,7 +6,7 @@ import { type CaseServices, caseServices } from "../service/cases/context.js";
 import { type FetchLike, WebhookDispatcher } from "../service/webhooks.js";
 import { FileBlobStore } from "../storage/blob-store.js";
 import { LevelStateStore } from "../storage/state-store.js";
-import { webhookFetch } from "./webhook-fetch.js";
+import { webhookFetch, webhookHostProblem } from "./webhook-fetch.js";
 
 export interface CaseStack {
   services: CaseServices;
@@ -72,6 +72,7 @@ export async function openCaseStack(dataDir: string, o: CaseStackOptions): Promi
     randomBytes: o.randomBytes,
     publicUrl: o.publicUrl,
     onEvent: (e) => webhooks.notify(e),
+    ...(o.allowPrivateWebhooks ? {} : { webhookUrlProblem: webhookHostProblem }),
     ...(o.signatureToleranceMs === undefined ? {} : { signatureToleranceMs: o.signatureToleranceMs }),
     ...(o.invitationTtlMs === undefined ? {} : { invitationTtlMs: o.invitationTtlMs }),
   });

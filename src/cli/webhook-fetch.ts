@@ -9,12 +9,41 @@ import type { FetchLike } from "../service/webhooks.js";
  * An address a webhook may reach by default: a public unicast one. Refused are
  * this host (loopback, unspecified), private and carrier-grade NAT networks,
  * link-local (where cloud metadata services answer), multicast and reserved
- * ranges, IPv6 unique-local, and IPv6 forms that embed an IPv4 address
- * (IPv4-mapped addresses are judged by the address they map).
+ * ranges (198.18.0.0/15, benchmarking, among them), IPv6 unique-local and
+ * site-local, and IPv6 forms that embed an IPv4 address (IPv4-mapped
+ * addresses are judged by the address they map; IPv4-compatible ::a.b.c.d
+ * and NAT64 ones are refused). An IPv6 address must be global unicast
+ * (2000::/3), less the ranges set aside within it.
  */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === "unicast";
+  const a = ipaddr.process(address);
+  if (a.range() !== "unicast") return false;
+  const within = (ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][]) =>
+    ranges.some(
+      ([net, bits]) => a.kind() === net.kind() && (a as ipaddr.IPv4).match(net as ipaddr.IPv4, bits),
+    );
+  return a.kind() === "ipv4" ? !within(IPV4_SET_ASIDE) : within(IPV6_GLOBAL) && !within(IPV6_SET_ASIDE);
+}
+
+const cidr = (c: string) => ipaddr.parseCIDR(c);
+/** Unicast to ipaddr.js, yet not on the public internet. */
+const IPV4_SET_ASIDE = ["198.18.0.0/15"].map(cidr);
+const IPV6_GLOBAL = ["2000::/3"].map(cidr);
+/** Within 2000::/3: benchmarking, ORCHID, documentation (RFC 9637). */
+const IPV6_SET_ASIDE = ["2001:2::/48", "2001:10::/28", "2001:20::/28", "3fff::/20"].map(cidr);
+
+/**
+ * Why a webhook URL's host, when it is an address or a name for this host, can never
+ * be delivered to by default; undefined for any other host (names are checked on
+ * every delivery, against what they resolve to then).
+ */
+export function webhookHostProblem(url: URL): string | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  const local = host === "localhost" || host.endsWith(".localhost");
+  if (!local && !isIP(host)) return undefined;
+  if (!local && isPublicAddress(host)) return undefined;
+  return `webhook host ${url.hostname} is a private, loopback or reserved address; webhooks go to public addresses only (NOTARIUM_WEBHOOK_ALLOW_PRIVATE=1 allows others)`;
 }
 
 export class WebhookAddressError extends Error {

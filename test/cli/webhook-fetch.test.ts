@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { isPublicAddress, webhookFetch } from "../../src/cli/webhook-fetch.js";
+import { isPublicAddress, webhookFetch, webhookHostProblem } from "../../src/cli/webhook-fetch.js";
 
 const post = (url: string, allowPrivate: boolean) =>
   webhookFetch({ allowPrivate })(url, {
@@ -32,9 +32,33 @@ describe("webhook delivery addresses", () => {
       "fd12:3456::1",
       "::ffff:127.0.0.1",
       "::ffff:10.0.0.1",
+      "198.18.0.1", // benchmarking
+      "::7f00:1", // IPv4-compatible ::127.0.0.1
+      "64:ff9b:1::a00:1", // local-use NAT64
+      "fec0::1", // site-local
+      "2001:2::1", // benchmarking
+      "3fff::1", // documentation
+      "100::1", // discard-only
       "not an address",
     ])
       expect(isPublicAddress(a), a).toBe(false);
+  });
+
+  it("names, when a case is opened, a webhook host that is an address or name it could never deliver to", () => {
+    for (const u of [
+      "http://127.0.0.1:8092/x",
+      "http://169.254.169.254/latest",
+      "http://localhost:8092/x",
+      "http://a.localhost/x",
+      "http://[::1]/x",
+      "http://[::127.0.0.1]/x",
+      "http://2130706433/x", // 127.0.0.1 as one number
+      "http://0x7f.0.0.1/x",
+      "http://198.18.0.1:18555/o",
+    ])
+      expect(webhookHostProblem(new URL(u)), u).toMatch(/is a private, loopback or reserved address/);
+    for (const u of ["https://hooks.example.com/x", "http://8.8.8.8/x", "http://[2606:4700::1]/x"])
+      expect(webhookHostProblem(new URL(u)), u).toBeUndefined();
   });
 
   it("refuses loopback by address and by name, and reaches it when allowed, with redirects not followed", async () => {

@@ -32,6 +32,8 @@ export interface CaseServices {
    * which is the one the mediator, and so the parties, can use.
    */
   linksFromRequest?: boolean;
+  /** Why a case's webhook URL could never be delivered to (e.g. a private address), or undefined. */
+  webhookUrlProblem?: (url: URL) => string | undefined;
   /** How far a signer's asserted time may be from the server's clock. */
   signatureToleranceMs: number;
   invitationTtlMs: number;

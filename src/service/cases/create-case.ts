@@ -29,8 +29,7 @@ const role = z
  * variation selector: each could make two names that read alike differ, or a
  * name shown on the seal or a page read as another.
  */
-const NOT_PLAIN_TEXT =
-  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\p{Variation_Selector}]/u;
+const NOT_PLAIN_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\p{Variation_Selector}]/u;
 const text = (max: number, tooLong = `is longer than ${max} characters`) =>
   z
     .string()
@@ -129,6 +128,8 @@ export async function createCase(
       "WEBHOOK_INVALID",
       "webhook url must not carry credentials (user:password@); each delivery is signed with the webhook secret instead",
     );
+  const unreachable = hook && ctx.webhookUrlProblem?.(hook);
+  if (unreachable) throw new ValidationError("WEBHOOK_INVALID", unreachable);
   const c: CaseRecord = {
     id: `case_${toHex(ctx.randomBytes(8))}`,
     caseNumber: o.caseNumber,
