@@ -17,7 +17,9 @@ const AGREEMENT = new Uint8Array(
 describe("sealing over HTTP", () => {
   let s: TestService;
   beforeAll(async () => {
-    s = await startTestService({ sealing: true });
+    // A document limit just above the agreement's size: its sealed file, larger, must still be
+    // checked whole by POST /verify.
+    s = await startTestService({ sealing: true, options: { maxDocumentBytes: 16 * 1024 } });
   });
   afterAll(() => s.close());
 
@@ -143,6 +145,7 @@ describe("sealing over HTTP", () => {
       f.append("file", new Blob([b as Uint8Array<ArrayBuffer>], { type: "application/pdf" }), "sealed.pdf");
       return f;
     };
+    expect(bytes.length).toBeGreaterThan(16 * 1024);
     const good = await (await fetch(`${s.url}/api/v1/verify`, { method: "POST", body: form(bytes) })).json();
     expect(good.valid).toBe(true);
     expect(good.sealed.signers.map((x: { signer: string }) => x.signer)).toEqual(["alice", "bob"]);

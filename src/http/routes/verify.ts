@@ -19,6 +19,13 @@ import { VerdictCache } from "../verdict-cache.js";
 export const verifyBody = z.object({ sha256: hex64 }).strict();
 
 /** What verifyBody makes of the usual `{"sha256"}`, without zod (see quickEvidenceInput); undefined otherwise. */
+/**
+ * What sealing may add to a registered agreement (the seal's drawing and font subset, the
+ * embedded case package, the signature, an edge strip on every page), with a wide margin:
+ * a sealed file of an agreement at the size limit is still checked whole.
+ */
+const SEAL_ROOM_BYTES = 8 * 1024 * 1024;
+
 export function quickVerifyBody(x: unknown): { sha256: string } | undefined {
   // A plain object, as JSON.parse makes (nothing inherited for zod to see and this not).
   if (!isPlainObject(x)) return undefined;
@@ -57,7 +64,8 @@ export function verifyOperations(deps: AppDeps): AnyOperation[] {
       upload: {
         fields: [],
         toBody: (u) => ({ sha256: u.sha256 }),
-        ...(deps.sealing ? { keepPdfUpTo: deps.options.maxDocumentBytes } : {}),
+        // A sealed agreement is the registered file plus the seal's updates: room for those too.
+        ...(deps.sealing ? { keepPdfUpTo: deps.options.maxDocumentBytes + SEAL_ROOM_BYTES } : {}),
       },
       responses: { 200: { description: "the verdict", json: verdictSchema } },
       async handle({ body, res }) {
