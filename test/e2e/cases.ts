@@ -17,7 +17,7 @@ async function ok(p: Promise<{ status: number; text: string; json: unknown }>, w
 }
 
 /** Opens a case through the API as the mediator and registers the Chinese sample agreement. */
-export async function openCase(s: WebService, parties = PARTIES) {
+export async function openCase(s: WebService, parties = PARTIES, agreement: Uint8Array = AGREEMENT) {
   const c = await ok(
     call(s.url, "POST", "/api/v1/cases", {
       token: s.tokens.mediator,
@@ -28,7 +28,7 @@ export async function openCase(s: WebService, parties = PARTIES) {
   const reg = await ok(
     call(s.url, "PUT", `/api/v1/cases/${c.id}/agreement`, {
       token: s.tokens.mediator,
-      body: AGREEMENT,
+      body: agreement as Uint8Array<ArrayBuffer>,
       headers: { "content-type": "application/pdf" },
     }),
     201,

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -160,6 +161,37 @@ describe("signing through an invitation", () => {
     await screenshot(page, "sign-phone-done");
     await context.close();
     expect(PARTIES.map((p) => p.id)).toContain("lisi");
+  });
+
+  it("draws a 300-page agreement only where the party reads, on a phone", async () => {
+    const long = new Uint8Array(readFileSync(new URL("../../fixtures/pdf/pages-300.pdf", import.meta.url)));
+    const c = await openCase(s, undefined, long);
+    const inv = await invite(s, c.id, "zhangsan");
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(inv.url);
+    await page.waitForSelector("#doc-check.proof-state.ok");
+    const canvases = page.locator(".pdf-page canvas");
+    await page.waitForFunction(() => document.querySelectorAll(".pdf-page canvas").length === 300, null, {
+      timeout: 30_000,
+    });
+    const drawn = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLCanvasElement>(".pdf-page canvas")]
+          .map((c, i) => (c.width > 0 ? i + 1 : 0))
+          .filter((n) => n > 0),
+      );
+    const first = await drawn();
+    expect(first).toContain(1);
+    expect(first.length).toBeLessThan(20);
+    // Scrolled to the end: the last pages are drawn, and the first gives its pixels back.
+    await canvases.last().scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+      const all = document.querySelectorAll<HTMLCanvasElement>(".pdf-page canvas");
+      return (all[all.length - 1]?.width ?? 0) > 0 && (all[0]?.width ?? 1) === 0;
+    });
+    expect((await drawn()).length).toBeLessThan(20);
+    await context.close();
   });
 
   it("explains a revoked link instead of offering to sign", async () => {

@@ -4,12 +4,19 @@
  * able to read what it signs wherever it opens the link. The bytes drawn are
  * the bytes the page hashed. Each page's text follows its canvas, hidden from
  * sight but not from screen readers.
+ *
+ * Only the pages near the screen are drawn, and a page scrolled far away gives
+ * its pixels back: drawn whole, a 300-page agreement took some 720 MB of canvas
+ * on a phone-sized screen, more than a phone's tab may have.
  */
-import { GlobalWorkerOptions, getDocument } from "pdfjs-dist";
+import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from "pdfjs-dist";
 import { el, fill } from "../common/dom.js";
 
 /** Set by scripts/build-web.mjs: where PDF.js's worker, CMaps and standard fonts are served. */
 declare const __PDFJS_BASE__: string;
+
+/** How far beyond the screen pages are drawn ahead, and kept drawn. */
+const NEAR = "1200px 0px";
 
 export async function renderPdf(
   bytes: Uint8Array,
@@ -17,46 +24,86 @@ export async function renderPdf(
   pageLabel: (n: number, total: number) => string,
 ): Promise<void> {
   GlobalWorkerOptions.workerSrc = `${__PDFJS_BASE__}pdf.worker.min.mjs`;
-  const doc = await getDocument({
+  const doc: PDFDocumentProxy = await getDocument({
     data: bytes.slice(), // PDF.js takes ownership of (detaches) what it is given
     isEvalSupported: false, // the CSP allows no eval
     cMapUrl: `${__PDFJS_BASE__}cmaps/`,
     cMapPacked: true,
     standardFontDataUrl: `${__PDFJS_BASE__}standard_fonts/`,
   }).promise;
-  const pages: HTMLElement[] = [];
   const width = Math.max(280, into.clientWidth || 800);
   const ratio = Math.min(window.devicePixelRatio || 1, 2);
+  const drawn = new Map<HTMLCanvasElement, Promise<void>>();
+
+  const draw = (canvas: HTMLCanvasElement, n: number): Promise<void> => {
+    const pending = drawn.get(canvas);
+    if (pending) return pending;
+    const job = (async () => {
+      const page = await doc.getPage(n);
+      const base = page.getViewport({ scale: 1 });
+      const viewport = page.getViewport({ scale: (width / base.width) * ratio });
+      canvas.width = Math.floor(viewport.width);
+      canvas.height = Math.floor(viewport.height);
+      const context = canvas.getContext("2d");
+      if (!context) throw new Error("this browser cannot draw on a canvas");
+      await page.render({ canvasContext: context, viewport }).promise;
+    })();
+    drawn.set(canvas, job);
+    return job;
+  };
+  const release = (canvas: HTMLCanvasElement) => {
+    const job = drawn.get(canvas);
+    if (!job) return;
+    drawn.delete(canvas);
+    void job.finally(() => {
+      if (drawn.has(canvas)) return; // drawn again meanwhile
+      canvas.width = 0; // gives the pixels back; the aspect ratio keeps the page's place
+      canvas.height = 0;
+    });
+  };
+  const observer =
+    "IntersectionObserver" in window
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const e of entries) {
+              const canvas = e.target as HTMLCanvasElement;
+              if (e.isIntersecting) void draw(canvas, Number(canvas.dataset.page));
+              else release(canvas);
+            }
+          },
+          { rootMargin: NEAR },
+        )
+      : undefined;
+
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
     const base = page.getViewport({ scale: 1 });
-    const viewport = page.getViewport({ scale: (width / base.width) * ratio });
     const canvas = el("canvas", {
-      width: Math.floor(viewport.width),
-      height: Math.floor(viewport.height),
+      width: 0,
+      height: 0,
       "aria-hidden": "true",
-    });
-    const context = canvas.getContext("2d");
-    if (!context) throw new Error("this browser cannot draw on a canvas");
-    await page.render({ canvasContext: context, viewport }).promise;
+      "data-page": String(n),
+    }) as HTMLCanvasElement;
+    // Through the CSSOM, which the page's CSP allows (a style attribute it would not).
+    canvas.style.aspectRatio = `${base.width} / ${base.height}`;
     const text = await page.getTextContent();
     const words = text.items.map((i) => ("str" in i ? i.str : "")).join(" ");
-    pages.push(
+    const figure = el(
+      "figure",
+      { class: "pdf-page" },
+      canvas,
       el(
-        "figure",
-        { class: "pdf-page" },
-        canvas,
-        el(
-          "figcaption",
-          {},
-          el("span", { class: "hint" }, pageLabel(n, doc.numPages)),
-          el("span", { class: "visually-hidden" }, words),
-        ),
+        "figcaption",
+        {},
+        el("span", { class: "hint" }, pageLabel(n, doc.numPages)),
+        el("span", { class: "visually-hidden" }, words),
       ),
     );
-    if (n === 1)
-      fill(into, ...pages); // show the first page as soon as it is drawn
-    else into.appendChild(pages[pages.length - 1] as HTMLElement);
+    if (n === 1) {
+      fill(into, figure);
+      await draw(canvas, 1); // the first page shows at once
+    } else into.appendChild(figure);
+    if (observer) observer.observe(canvas);
+    else await draw(canvas, n); // no observer here: every page, as before
   }
-  await doc.destroy();
 }
