@@ -153,6 +153,16 @@ describe("the mediator console", () => {
       (r) => r.method() === "POST" && new URL(r.url()).pathname === "/api/v1/cases" && r.postData() !== "{}",
     );
     expect(opened.map((r) => JSON.parse(r.postData() as string).parties[1].id)).toEqual(["p1", "p2"]);
+    await page.locator("#recent").filter({ hasText: "示调字〔2026〕第0418号" }).waitFor();
+
+    // Signing out forgets the recent cases: the next person at this computer sees none of them.
+    await page.locator("#signout").click();
+    await page.waitForSelector("#signin:not([hidden])");
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain("0418");
+    await page.getByLabel("访问令牌").fill(s.tokens.admin);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForSelector("#workspace:not([hidden])");
+    expect(await page.locator("#recent").textContent()).not.toContain("0418");
     expect(problems).toEqual([]);
     await page.close();
   });

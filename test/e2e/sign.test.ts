@@ -163,6 +163,31 @@ describe("signing through an invitation", () => {
     expect(PARTIES.map((p) => p.id)).toContain("lisi");
   });
 
+  it("follows an agreement the mediator replaces while the page is open, and signs the new one", async () => {
+    const c = await openCase(s);
+    const inv = await invite(s, c.id, "zhangsan");
+    const page = await browser.newPage();
+    await page.goto(inv.url);
+    await page.waitForSelector("#doc-check.proof-state.ok");
+    const other = new Uint8Array(
+      readFileSync(new URL("../../fixtures/pdf/agreement-3p.pdf", import.meta.url)),
+    );
+    const replaced = await call(s.url, "PUT", `/api/v1/cases/${c.id}/agreement`, {
+      token: s.tokens.mediator,
+      body: other as Uint8Array<ArrayBuffer>,
+      headers: { "content-type": "application/pdf" },
+    });
+    expect(replaced.status).toBe(201);
+    // The page picks the new file up by itself, and checks it again.
+    await page.locator("#case-facts").filter({ hasText: replaced.json.sha256 }).waitFor({ timeout: 15_000 });
+    await page.waitForSelector("#doc-check.proof-state.ok");
+    await page.getByLabel("口令", { exact: true }).fill("correct horse battery");
+    await page.getByLabel("再次输入口令").fill("correct horse battery");
+    await page.getByTestId("sign-button").click();
+    await page.waitForSelector('[data-testid="sign-result"][data-result="signed"]', { timeout: 20_000 });
+    await page.close();
+  });
+
   it("draws a 300-page agreement only where the party reads, on a phone", async () => {
     const long = new Uint8Array(readFileSync(new URL("../../fixtures/pdf/pages-300.pdf", import.meta.url)));
     const c = await openCase(s, undefined, long);

@@ -19,6 +19,10 @@ export const commonMessages: Messages = {
   "common.close": ["关闭", "Close"],
   "common.copy": ["复制", "Copy"],
   "common.copied": ["已复制", "Copied"],
+  "common.copyFailed": [
+    "无法自动复制，请手动复制已选中的链接",
+    "Could not copy: copy the selected link by hand",
+  ],
   "common.download": ["下载", "Download"],
   "common.yes": ["是", "yes"],
   "common.no": ["否", "no"],

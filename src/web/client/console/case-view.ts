@@ -265,9 +265,16 @@ export class CaseController {
             {
               type: "button",
               class: "button small",
-              onclick: (e: Event) => {
-                void navigator.clipboard?.writeText(invite.url);
-                (e.target as HTMLElement).textContent = t("common.copied");
+              onclick: async (e: Event) => {
+                const button = e.target as HTMLElement;
+                // Said only once the clipboard took it: over plain http on a LAN address there is
+                // no clipboard API, and "copied" would have a stale link pasted to a party.
+                const copied = await navigator.clipboard
+                  ?.writeText(invite.url)
+                  .then(() => true)
+                  .catch(() => false);
+                button.textContent = t(copied ? "common.copied" : "common.copyFailed");
+                if (!copied) (link as HTMLInputElement).select();
               },
             },
             t("common.copy"),

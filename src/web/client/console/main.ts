@@ -41,6 +41,7 @@ function showWorkspace(on: boolean): void {
     current = undefined;
     panel.hidden = true;
   }
+  renderRecent(); // the signed-in token's own list, or none
 }
 
 function renderRecent(): void {
@@ -100,6 +101,8 @@ byId<HTMLFormElement>("signin-form").addEventListener("submit", async (e) => {
 
 byId("signout").addEventListener("click", () => {
   session.signOut();
+  // Nor does the next person to sign in here land on the case that was open.
+  history.replaceState(null, "", location.pathname + location.search);
   showWorkspace(false);
   byId("token").focus();
 });

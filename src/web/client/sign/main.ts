@@ -315,13 +315,8 @@ onLanguage(() => {
   done?.();
 });
 await refresh();
-// While waiting for the agreement or for one's turn, follow the case.
+// Until the party has signed, follow the case: the agreement may arrive or be replaced
+// (the page then shows and checks the new file), and in sequential cases the turn moves.
 setInterval(() => {
-  if (
-    !busy &&
-    view &&
-    !view.signed &&
-    (!view.document || (view.nextSigner && view.nextSigner !== view.signer))
-  )
-    void refresh();
+  if (!busy && view && !view.signed && view.status !== "sealed") void refresh();
 }, 5000);
