@@ -17,7 +17,8 @@ export class FileBlobStore implements BlobStore {
   async putBlob(bytes: Uint8Array): Promise<string> {
     const h = toHex(sha256(bytes));
     const final = this.path(h);
-    await mkdir(join(this.dir, h.slice(0, 2)), { recursive: true });
+    // Agreements name the parties: this service's user only (directories made here).
+    await mkdir(join(this.dir, h.slice(0, 2)), { recursive: true, mode: 0o700 });
     const tmp = `${final}.${randomBytes(6).toString("hex")}.tmp`;
     try {
       const fh = await open(tmp, "wx", 0o600);

@@ -52,6 +52,7 @@ export class LevelStateStore implements CaseStore, IdentityStore {
     await openLevelDb(this.db, this.location, {
       what: "state database",
       lockedMessage: dataDirInUse(this.location),
+      mode: 0o700, // parties' names: LevelDB's own files are world-readable (0644)
     });
     await this.#moveIdentities();
   }

@@ -45,6 +45,8 @@ describe("identity records", () => {
     const files = readdirSync(join(data, "identities"));
     expect(files).toHaveLength(2);
     for (const f of files) expect(statSync(join(data, "identities", f)).mode & 0o777).toBe(0o600);
+    // Names and identity data: directories this service's user alone can enter.
+    for (const d of ["identities", "state"]) expect(statSync(join(data, d)).mode & 0o777, d).toBe(0o700);
 
     expect(await store.eraseIdentity("case_0123456789abcdef", "wang")).toBe(true);
     expect(await store.getIdentity("case_0123456789abcdef", "wang")).toBeUndefined();
