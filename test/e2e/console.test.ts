@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySealedAgreement } from "../../src/esign/sealed-agreement.js";
+import { call } from "../http/helpers.js";
 import { PARTIES, signViaApi } from "./cases.js";
 import {
   AGREEMENT,
@@ -77,11 +78,16 @@ describe("the mediator console", () => {
     await page.locator('[data-invite="lisi"]').click();
     await page.waitForSelector('.invite-row[data-party="lisi"] [data-testid="invite-link"]');
     expect(await page.locator(".qr svg").count()).toBe(2);
-    const link = await page
-      .locator('.invite-row[data-party="zhangsan"] [data-testid="invite-link"]')
-      .inputValue();
-    expect(link).toMatch(new RegExp(`^${s.url}/sign/inv_`));
+    const linkBox = page.locator('.invite-row[data-party="zhangsan"] [data-testid="invite-link"]');
+    const first = await linkBox.inputValue();
+    expect(first).toMatch(new RegExp(`^${s.url}/sign/inv_`));
     await screenshot(page, "console-invitations");
+    // A new link for the same party replaces the one shown before (links are shown once).
+    await page.locator('[data-invite="zhangsan"]').click();
+    await expect.poll(() => linkBox.inputValue(), { timeout: 10_000 }).not.toBe(first);
+    const link = await linkBox.inputValue();
+    const oldToken = first.split("/sign/")[1] as string;
+    expect((await call(s.url, "GET", `/api/v1/invitations/${oldToken}`)).status).toBe(410);
 
     // 张三 signs in another browser, through the link; the console follows live.
     const party = await browser.newContext();

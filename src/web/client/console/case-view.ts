@@ -354,6 +354,12 @@ export class CaseController {
 
   private invite(signer: string): Promise<void> {
     return this.act(async () => {
+      // A link is shown only once, so a new one replaces the party's earlier links, which
+      // would otherwise stay valid, unseen, for their fortnight.
+      await apiJson(this.path(`/invitations/${encodeURIComponent(signer)}`), {
+        method: "DELETE",
+        token: this.token(),
+      });
       const r = await apiJson<Invite>(this.path("/invitations"), {
         method: "POST",
         token: this.token(),

@@ -66,8 +66,8 @@ export const consoleMessages: Messages = {
   "console.case.invite": ["生成邀请链接", "Make an invitation link"],
   "console.case.inviteFor": ["{name} 的签署链接", "Signing link for {name}"],
   "console.case.inviteHint": [
-    "把链接或二维码发给该当事人。链接只显示这一次，有效期至 {time}。",
-    "Give the link or QR code to this party. It is shown only now; valid until {time}.",
+    "把链接或二维码发给该当事人。链接只显示这一次，有效期至 {time}；该当事人此前的链接已作废。",
+    "Give the link or QR code to this party. It is shown only now; valid until {time}. This party's earlier links no longer work.",
   ],
   "console.case.qr": ["签署链接二维码", "QR code of the signing link"],
   "console.case.sealTitle": ["封存", "Seal"],
