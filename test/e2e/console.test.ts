@@ -3,7 +3,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySealedAgreement } from "../../src/esign/sealed-agreement.js";
 import { call } from "../http/helpers.js";
-import { PARTIES, signViaApi } from "./cases.js";
+import { invite, openCase, PARTIES, signViaApi } from "./cases.js";
 import {
   AGREEMENT,
   launchBrowser,
@@ -170,6 +170,29 @@ describe("the mediator console", () => {
     await page.waitForSelector("#workspace:not([hidden])");
     expect(await page.locator("#recent").textContent()).not.toContain("0418");
     expect(problems).toEqual([]);
+    await page.close();
+  });
+  it("unbinds a party's lost key before it signs, after asking", async () => {
+    const c = await openCase(s);
+    const inv = await invite(s, c.id, "zhangsan");
+    const bound = await call(s.url, "PUT", `/api/v1/invitations/${inv.token}/key`, {
+      json: { publicKey: "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a" },
+    });
+    expect(bound.status).toBe(200);
+    const page = await browser.newPage();
+    await page.goto(`${s.url}/console`);
+    await page.getByLabel("访问令牌").fill(s.tokens.mediator);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForSelector("#workspace:not([hidden])");
+    await page.locator("#open-id").fill(c.id);
+    await page.locator("#open-form button[type=submit]").click();
+    const row = page.locator('tr[data-party="zhangsan"]');
+    await row.filter({ hasText: "已绑定" }).waitFor();
+    page.once("dialog", (d) => void d.accept());
+    await page.locator('[data-reset-key="zhangsan"]').click();
+    await row.filter({ hasText: "未绑定" }).waitFor();
+    const view = (await call(s.url, "GET", `/api/v1/cases/${c.id}`, { token: s.tokens.mediator })).json;
+    expect(view.parties.find((p: { id: string }) => p.id === "zhangsan").publicKey).toBeUndefined();
     await page.close();
   });
 });

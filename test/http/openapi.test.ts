@@ -25,6 +25,7 @@ describe("OpenAPI document and reference page", () => {
         "/api/v1/cases/{id}/invitations/{signer}",
         "/api/v1/cases/{id}/package",
         "/api/v1/cases/{id}/parties/{signer}/identity",
+        "/api/v1/cases/{id}/parties/{signer}/key",
         "/api/v1/cases/{id}/signatures",
         "/api/v1/evidence",
         "/api/v1/evidence/batch",

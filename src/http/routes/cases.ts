@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { CaseServices } from "../../service/cases/context.js";
+import { resetPartyKey } from "../../service/cases/bind-party-key.js";
 import { createCase, createCaseInput } from "../../service/cases/create-case.js";
 import { getCase, getCasePackage } from "../../service/cases/get-case.js";
 import { attestIdentity, attestIdentityInput, eraseIdentity } from "../../service/cases/identity.js";
@@ -185,6 +186,25 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       responses: { 200: { description: "done", json: erasedSchema } },
       async handle({ params, res }) {
         sendJson(res, await eraseIdentity(cases, params.id, params.signer));
+      },
+    }),
+    defineOperation({
+      id: "resetPartyKey",
+      method: "delete",
+      path: "/api/v1/cases/:id/parties/:signer/key",
+      tag: "cases",
+      summary: "Unbind a party's key before it signs",
+      description:
+        "For a party whose key was lost or whose passphrase was forgotten: the party then binds a new key through " +
+        "its invitation link. Refused once the party has signed (409 `ALREADY_SIGNED`) or the case is sealed " +
+        "(409 `CASE_SEALED`). `reset` is false when no key was bound.",
+      roles: ["mediator"],
+      caseScoped: true,
+      params: z.object({ id: caseIdParam, signer: signerParam }),
+      responses: { 200: { description: "done", json: z.object({ reset: z.boolean() }) } },
+      errors: { 409: "ALREADY_SIGNED, CASE_SEALED" },
+      async handle({ params, res }) {
+        sendJson(res, await resetPartyKey(cases, params.id, params.signer));
       },
     }),
     defineOperation({

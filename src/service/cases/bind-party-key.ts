@@ -1,8 +1,8 @@
-import { ConflictError } from "../../core/errors.js";
+import { ConflictError, NotFoundError } from "../../core/errors.js";
 import { parseUsablePublicKeyHex } from "../../esign/verify-signature.js";
 import type { CaseServices } from "./context.js";
 import { openInvitation } from "./invitations.js";
-import { loadCase } from "./load-case.js";
+import { loadCase, loadCaseState } from "./load-case.js";
 
 /**
  * Binds a party's Ed25519 public key through its invitation; a key is bound once and never
@@ -33,5 +33,37 @@ export async function bindPartyKey(ctx: CaseServices, token: string, input: unkn
     );
     await ctx.cases.putCase({ ...c, parties }, c.version);
     return { caseId: c.id, signer: inv.signer, publicKey: publicKey as string };
+  });
+}
+
+/**
+ * Unbinds a party's key before it has signed, so the party can bind another through its
+ * link: a key forgotten with its passphrase, or lost with a device, would otherwise keep
+ * the case from ever being signed. A key that signed stays bound (409 ALREADY_SIGNED).
+ * It gives the mediator no power it lacks: a party with no key yet can be given any.
+ */
+export async function resetPartyKey(
+  ctx: CaseServices,
+  caseId: string,
+  signer: string,
+): Promise<{ reset: boolean }> {
+  return ctx.locks.run(caseId, async () => {
+    const { c, state } = await loadCaseState(ctx, caseId);
+    const party = c.parties.find((p) => p.id === signer);
+    if (!party) throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
+    if (state.sealed) throw new ConflictError("CASE_SEALED", `case ${caseId} is sealed`);
+    if (state.signatures.has(signer))
+      throw new ConflictError(
+        "ALREADY_SIGNED",
+        `party ${signer} has signed with its key; a key that signed stays bound`,
+      );
+    if (!party.publicKey) return { reset: false };
+    const parties = c.parties.map((p) => {
+      if (p.id !== signer) return p;
+      const { publicKey: _, ...rest } = p;
+      return rest;
+    });
+    await ctx.cases.putCase({ ...c, parties }, c.version);
+    return { reset: true };
   });
 }

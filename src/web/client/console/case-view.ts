@@ -214,14 +214,31 @@ export class CaseController {
           p.signed || v.status === "sealed"
             ? "—"
             : el(
-                "button",
-                {
-                  type: "button",
-                  class: "button small",
-                  "data-invite": p.id,
-                  onclick: () => void this.invite(p.id),
-                },
-                t("console.case.invite"),
+                "span",
+                { class: "actions" },
+                el(
+                  "button",
+                  {
+                    type: "button",
+                    class: "button small",
+                    "data-invite": p.id,
+                    onclick: () => void this.invite(p.id),
+                  },
+                  t("console.case.invite"),
+                ),
+                // A key lost, or its passphrase forgotten, before signing: the party binds another.
+                p.publicKey
+                  ? el(
+                      "button",
+                      {
+                        type: "button",
+                        class: "button small",
+                        "data-reset-key": p.id,
+                        onclick: () => void this.resetKey(p.id, p.name),
+                      },
+                      t("console.case.resetKey"),
+                    )
+                  : undefined,
               ),
         ),
       );
@@ -372,6 +389,18 @@ export class CaseController {
       (
         document.querySelector(`[data-party="${CSS.escape(signer)}"] input`) as HTMLInputElement | null
       )?.select();
+    });
+  }
+
+  private resetKey(signer: string, name: string): Promise<void> {
+    if (!window.confirm(t("console.case.resetKeyConfirm", { name }))) return Promise.resolve();
+    return this.act(async () => {
+      await apiJson(this.path(`/parties/${encodeURIComponent(signer)}/key`), {
+        method: "DELETE",
+        token: this.token(),
+      });
+      this.message = t("console.case.keyReset", { name });
+      await this.refresh();
     });
   }
 

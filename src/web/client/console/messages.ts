@@ -64,6 +64,15 @@ export const consoleMessages: Messages = {
   "console.case.pending": ["待签署", "Pending"],
   "console.case.next": ["下一位", "Next"],
   "console.case.invite": ["生成邀请链接", "Make an invitation link"],
+  "console.case.resetKey": ["重置密钥", "Reset the key"],
+  "console.case.resetKeyConfirm": [
+    "解除 {name} 已绑定的公钥？仅在当事人遗失密钥或忘记口令时使用；之后当事人可通过邀请链接绑定新密钥。",
+    "Unbind {name}'s public key? Only for a lost key or a forgotten passphrase; the party then binds a new key through its invitation link.",
+  ],
+  "console.case.keyReset": [
+    "已解除 {name} 的公钥；请让其通过邀请链接绑定新密钥。",
+    "{name}'s key is unbound; ask them to bind a new key through their invitation link.",
+  ],
   "console.case.inviteFor": ["{name} 的签署链接", "Signing link for {name}"],
   "console.case.inviteHint": [
     "把链接或二维码发给该当事人。链接只显示这一次，有效期至 {time}；该当事人此前的链接已作废。",
