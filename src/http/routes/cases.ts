@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError, isAppError } from "../../core/errors.js";
-import type { CaseServices } from "../../service/cases/context.js";
 import { resetPartyKey } from "../../service/cases/bind-party-key.js";
+import type { CaseServices } from "../../service/cases/context.js";
 import { createCase, createCaseInput } from "../../service/cases/create-case.js";
 import { getCase, getCasePackage } from "../../service/cases/get-case.js";
 import { attestIdentity, attestIdentityInput, eraseIdentity } from "../../service/cases/identity.js";
