@@ -195,4 +195,40 @@ describe("the mediator console", () => {
     expect(view.parties.find((p: { id: string }) => p.id === "zhangsan").publicKey).toBeUndefined();
     await page.close();
   });
+  it("keeps the picked file and the focus through a live refresh, and says when refreshing fails", async () => {
+    const c = await openCase(s);
+    const inv = await invite(s, c.id, "zhangsan");
+    const page = await browser.newPage();
+    await page.goto(`${s.url}/console`);
+    await page.getByLabel("访问令牌").fill(s.tokens.mediator);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForSelector("#workspace:not([hidden])");
+    await page.locator("#open-id").fill(c.id);
+    await page.locator("#open-form button[type=submit]").click();
+    const row = page.locator('tr[data-party="zhangsan"]');
+    await row.filter({ hasText: "未绑定" }).waitFor();
+    await page
+      .locator("#agreement-file")
+      .setInputFiles({ name: "新协议.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n") });
+    await page.locator("#agreement-upload").focus();
+    // The party binds a key meanwhile: the case changes and the panel is redrawn.
+    await call(s.url, "PUT", `/api/v1/invitations/${inv.token}/key`, {
+      json: { publicKey: "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c" },
+    });
+    await row.filter({ hasText: "已绑定" }).waitFor({ timeout: 10_000 });
+    expect(
+      await page.evaluate(
+        () => (document.getElementById("agreement-file") as HTMLInputElement).files?.length,
+      ),
+    ).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("agreement-upload");
+
+    await page.route("**/api/v1/cases/*", (route) => route.abort("connectionrefused"));
+    await page.locator("#case-live").filter({ hasText: "无法刷新" }).waitFor({ timeout: 10_000 });
+    await page.unroute("**/api/v1/cases/*");
+    await expect
+      .poll(() => page.locator("#case-live").textContent(), { timeout: 10_000 })
+      .not.toContain("无法刷新");
+    await page.close();
+  });
 });

@@ -32,6 +32,16 @@ export interface Invite {
   expiresAt: string;
 }
 
+/** A selector that finds `e` again in a redrawn panel, if it has a stable name. */
+function focusKey(e: HTMLElement): string | undefined {
+  if (e.id) return `#${CSS.escape(e.id)}`;
+  for (const a of ["data-invite", "data-reset-key", "data-testid"]) {
+    const v = e.getAttribute(a);
+    if (v) return `[${a}="${CSS.escape(v)}"]`;
+  }
+  return undefined;
+}
+
 const POLL_MS = 3000;
 
 /**
@@ -45,7 +55,17 @@ export class CaseController {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly invites = new Map<string, { invite: Invite; qr: HTMLElement }>();
   private message = "";
+  /** The last action's refusal, shown until the next action (a refresh redraws it). */
+  private error = "";
+  /** Whether the last poll failed: the case shown may be out of date. */
+  private stale = false;
   private busy = false;
+  /** Kept across redraws, so a refresh never drops the file the mediator picked. */
+  private readonly fileInput = el("input", {
+    type: "file",
+    id: "agreement-file",
+    accept: "application/pdf,.pdf",
+  }) as HTMLInputElement;
 
   constructor(
     private readonly panel: HTMLElement,
@@ -71,7 +91,13 @@ export class CaseController {
     try {
       const v = await apiJson<CaseView>(this.path(), { token: this.token() });
       const json = JSON.stringify(v);
-      if (json === this.lastJson) return;
+      const wasStale = this.stale;
+      this.stale = false;
+      if (wasStale) this.message = "";
+      if (json === this.lastJson) {
+        if (wasStale) await this.render();
+        return;
+      }
       const before = this.view;
       this.lastJson = json;
       this.view = v;
@@ -86,6 +112,11 @@ export class CaseController {
         this.stop();
         this.panel.hidden = false;
         fill(this.panel, el("p", { role: "alert", class: "error-text" }, errorText(e)));
+      } else if (!this.stale) {
+        // Say so rather than keep showing a case that may have moved on.
+        this.stale = true;
+        this.message = t("console.case.stale", { reason: errorText(e) });
+        await this.render();
       }
     }
   }
@@ -97,6 +128,10 @@ export class CaseController {
     const { policy } = await logTrust();
     this.panel.hidden = false;
     this.panel.dataset.status = v.status;
+    // A redraw must not take the keyboard focus away from where the mediator was.
+    const focused = document.activeElement;
+    const refocus =
+      focused instanceof HTMLElement && this.panel.contains(focused) ? focusKey(focused) : undefined;
     fill(
       this.panel,
       el(
@@ -119,7 +154,7 @@ export class CaseController {
         ...row(t("console.new.caseNumber"), v.caseNumber),
         ...row(t("console.case.id"), v.id, { mono: true }),
       ),
-      el("p", { id: "case-error", class: "error-text", role: "alert" }),
+      el("p", { id: "case-error", class: "error-text", role: "alert" }, this.error),
       this.agreementBlock(v),
       el(
         "h3",
@@ -134,10 +169,11 @@ export class CaseController {
       el("h3", {}, t("console.case.entries")),
       ...v.entries.map((r) => recordCard(checkReceipt(r, policy))),
     );
+    if (refocus) this.panel.querySelector<HTMLElement>(refocus)?.focus();
   }
 
   private agreementBlock(v: CaseView): HTMLElement {
-    const input = el("input", { type: "file", id: "agreement-file", accept: "application/pdf,.pdf" });
+    const input = this.fileInput;
     const locked = v.signatures.length > 0;
     return el(
       "section",
@@ -340,12 +376,16 @@ export class CaseController {
   private async act(what: () => Promise<void>): Promise<void> {
     if (this.busy) return;
     this.busy = true;
-    const box = document.getElementById("case-error");
-    if (box) box.textContent = "";
+    this.error = "";
+    const box = () => document.getElementById("case-error");
+    const shown = box();
+    if (shown) shown.textContent = "";
     try {
       await what();
     } catch (e) {
-      if (box) box.textContent = errorText(e);
+      this.error = errorText(e);
+      const b = box();
+      if (b) b.textContent = this.error;
     } finally {
       this.busy = false;
     }
@@ -364,6 +404,7 @@ export class CaseController {
         body: file,
         contentType: "application/pdf",
       });
+      input.value = ""; // done with it: the next redraw offers an empty picker
       this.message = t("console.case.uploaded", { id: r.evidenceId });
       await this.refresh();
     });

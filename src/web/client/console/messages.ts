@@ -87,6 +87,10 @@ export const consoleMessages: Messages = {
   "console.case.package": ["下载证据包 (JSON)", "Download the evidence package (JSON)"],
   "console.case.entries": ["本案全部记录", "Every record of this case"],
   "console.case.live": ["每 3 秒自动刷新", "Refreshes every 3 seconds"],
+  "console.case.stale": [
+    "无法刷新（{reason}），下方可能不是最新状态；恢复后会自动更新。",
+    "Could not refresh ({reason}); what is shown may be out of date. It updates once the service answers again.",
+  ],
   "console.case.signedNow": ["{name} 已签署", "{name} signed"],
   "console.case.verifyLink": ["在核验页查看", "Open on the verify page"],
   "console.err.code.AGREEMENT_LOCKED": [
