@@ -6,7 +6,7 @@ import { writeFileAtomic } from "../../storage/token-file.js";
 import { keepFreedHeapMapped } from "../heap-tuning.js";
 import type { CliContext } from "../main.js";
 import { type CaseStack, openCaseStack } from "../open-cases.js";
-import { openSealing, openWitnessing, type Witnessing } from "../open-extras.js";
+import { DEFAULT_CENTRE_NAME, openSealing, openWitnessing, type Witnessing } from "../open-extras.js";
 import { openLocalLedger } from "../open-local.js";
 import { stopSignal } from "../stop-signal.js";
 import { tokenFileOf } from "./token.js";
@@ -118,6 +118,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
           : [
               `  invitation links use the address each request reached; sealed PDFs and certificates carry ${url}:`,
               "  set NOTARIUM_PUBLIC_URL to the address parties and courts use",
+            ]),
+        ...(config.centreName
+          ? []
+          : [
+              `  seals and the PDF certificate name the example centre ${DEFAULT_CENTRE_NAME}: set NOTARIUM_CENTRE_NAME`,
             ]),
         ...(local.keyCreated
           ? [`  created a new log key in ${config.keysDir}/ (back it up: a new key means a new log)`]

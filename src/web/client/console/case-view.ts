@@ -137,7 +137,7 @@ export class CaseController {
       el(
         "div",
         { class: "case-head" },
-        el("h2", { id: "case-title" }, v.title),
+        el("h2", { id: "case-title", tabindex: "-1" }, v.title),
         el(
           "span",
           {
