@@ -3,21 +3,10 @@ import { join } from "node:path";
 import { toHex, utf8 } from "../core/bytes.js";
 import { StorageError } from "../core/errors.js";
 import type { IdentityRecord, IdentityStore } from "../esign/ports.js";
-import { writeFileAtomic } from "./token-file.js";
+import { syncDir, writeFileAtomic } from "./token-file.js";
 
 function errno(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException)?.code;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, "r");
-  try {
-    await fh.sync();
-  } catch {
-    // some file systems refuse fsync on a directory
-  } finally {
-    await fh.close();
-  }
 }
 
 /**

@@ -41,11 +41,16 @@ export async function writeFileAtomic(path: string, content: string, mode = 0o60
     await unlink(tmp).catch(() => undefined);
     throw e;
   }
-  const dir = await open(dirname(path), "r");
+  await syncDir(dirname(path));
+}
+
+/** fsyncs a directory, so a rename or unlink in it survives a crash (where the file system allows). */
+export async function syncDir(path: string): Promise<void> {
+  const dir = await open(path, "r");
   try {
     await dir.sync();
   } catch {
-    // some file systems refuse fsync on a directory; the rename is still atomic
+    // some file systems refuse fsync on a directory; a rename is still atomic
   } finally {
     await dir.close();
   }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createPdfTools } from "../../src/cli/pdf-tools.js";
-import { AppError } from "../../src/core/errors.js";
-import { clock, handPdf, testCertificate, testSigner } from "../pdf/helpers.js";
+import {
+  clock,
+  errorCode,
+  HAND_PAGE,
+  HAND_PAGES,
+  handPdf,
+  testCertificate,
+  testSigner,
+} from "../pdf/helpers.js";
 
 const tools = createPdfTools({
   signer: testSigner,
@@ -9,17 +16,9 @@ const tools = createPdfTools({
   clock,
 });
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    return e instanceof AppError ? e.code : `escaped ${(e as Error)?.name}`;
-  }
-}
-
-const PAGES = "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 300 400] >>";
-const PAGE = "<< /Type /Page /Parent 2 0 R >>";
+const codeOf = errorCode;
+const PAGES = HAND_PAGES;
+const PAGE = HAND_PAGE;
 
 describe("the PDF check at registration", () => {
   it("refuses what only sealing used to find, so a case cannot be signed over a file that can never be sealed", async () => {

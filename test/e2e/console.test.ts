@@ -27,6 +27,18 @@ afterAll(async () => {
 });
 
 describe("the mediator console", () => {
+  /** A console signed in as the mediator, with case `id` opened by its ID. */
+  async function consoleOn(id: string) {
+    const page = await browser.newPage();
+    await page.goto(`${s.url}/console`);
+    await page.getByLabel("访问令牌").fill(s.tokens.mediator);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.waitForSelector("#workspace:not([hidden])");
+    await page.locator("#open-id").fill(id);
+    await page.locator("#open-form button[type=submit]").click();
+    return page;
+  }
+
   it("runs a case from creation to a sealed download that verifies", async () => {
     const context = await browser.newContext({
       viewport: { width: 1180, height: 900 },
@@ -179,13 +191,7 @@ describe("the mediator console", () => {
       json: { publicKey: "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a" },
     });
     expect(bound.status).toBe(200);
-    const page = await browser.newPage();
-    await page.goto(`${s.url}/console`);
-    await page.getByLabel("访问令牌").fill(s.tokens.mediator);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.waitForSelector("#workspace:not([hidden])");
-    await page.locator("#open-id").fill(c.id);
-    await page.locator("#open-form button[type=submit]").click();
+    const page = await consoleOn(c.id);
     const row = page.locator('tr[data-party="zhangsan"]');
     await row.filter({ hasText: "已绑定" }).waitFor();
     page.once("dialog", (d) => void d.accept());
@@ -195,16 +201,11 @@ describe("the mediator console", () => {
     expect(view.parties.find((p: { id: string }) => p.id === "zhangsan").publicKey).toBeUndefined();
     await page.close();
   });
+
   it("keeps the picked file and the focus through a live refresh, and says when refreshing fails", async () => {
     const c = await openCase(s);
     const inv = await invite(s, c.id, "zhangsan");
-    const page = await browser.newPage();
-    await page.goto(`${s.url}/console`);
-    await page.getByLabel("访问令牌").fill(s.tokens.mediator);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.waitForSelector("#workspace:not([hidden])");
-    await page.locator("#open-id").fill(c.id);
-    await page.locator("#open-form button[type=submit]").click();
+    const page = await consoleOn(c.id);
     const row = page.locator('tr[data-party="zhangsan"]');
     await row.filter({ hasText: "未绑定" }).waitFor();
     await page

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { fixedClock } from "../../src/core/clock.js";
+import { AppError } from "../../src/core/errors.js";
 import { createPdfCertificate, pdfSignerFromPem } from "../../src/pdf/pdf-certificate.js";
 import type { SealPdfOptions } from "../../src/pdf/seal-pdf.js";
 import type { SealSpec } from "../../src/pdf/seal-spec.js";
@@ -188,4 +189,18 @@ export function handPdf(objects: string[], version = "1.4"): Uint8Array {
   for (const o of offsets) s += `${String(o).padStart(10, "0")} 00000 n \n`;
   s += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return new TextEncoder().encode(s);
+}
+
+/** A one-page tree for handPdf: the catalog is object 1, these are objects 2 and 3. */
+export const HAND_PAGES = "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 300 400] >>";
+export const HAND_PAGE = "<< /Type /Page /Parent 2 0 R >>";
+
+/** The AppError code a promise rejects with, "ok" when it resolves, or what else escaped. */
+export async function errorCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (e) {
+    return e instanceof AppError ? e.code : `escaped ${(e as Error)?.name}`;
+  }
 }

@@ -2,24 +2,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../src/core/errors.js";
 import { inspectPdf } from "../../src/pdf/inspect-pdf.js";
 import type { PageInfo } from "../../src/pdf/page-tree.js";
 import { sealPdf } from "../../src/pdf/seal-pdf.js";
 import { displayFrame } from "../../src/pdf/stamp-seal.js";
-import { handPdf, sealOptions } from "./helpers.js";
+import { errorCode, HAND_PAGE, HAND_PAGES, handPdf, sealOptions } from "./helpers.js";
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    return e instanceof AppError ? e.code : `escaped ${(e as Error)?.name}`;
-  }
-}
-
-const PAGES = "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 300 400] >>";
-const PAGE = "<< /Type /Page /Parent 2 0 R >>";
+const code = errorCode;
+const PAGES = HAND_PAGES;
+const PAGE = HAND_PAGE;
 
 describe("structure the standard does not allow", () => {
   it("refuses dictionaries holding the wrong types with CORRUPT, not a pdf-lib error", async () => {
