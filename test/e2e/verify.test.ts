@@ -143,10 +143,17 @@ describe("the verify page", () => {
   it("says it could not check, not that the file failed, when the service cannot be reached", async () => {
     const page = await browser.newPage();
     await page.goto(s.url);
+    // An empty file (a failed download, say) has nothing to check, and is told so.
+    await page
+      .locator("#file")
+      .setInputFiles({ name: "空.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(0) });
+    expect(await verdict(page)).toBe("error");
+    await expect(page.getByTestId("verify-result").textContent()).resolves.toContain("是空的（0 字节）");
     await page.route("**/api/v1/**", (route) => route.abort("connectionrefused"));
     await page
       .locator("#file")
       .setInputFiles({ name: "a.bin", mimeType: "application/octet-stream", buffer: Buffer.from(recorded) });
+    await page.getByTestId("verify-result").filter({ hasText: "无法连接服务" }).waitFor();
     expect(await verdict(page)).toBe("error");
     const text = await page.getByTestId("verify-result").textContent();
     expect(text).toContain("未能完成核验");

@@ -55,6 +55,12 @@ function setStage(key: string): void {
 
 async function verifyFile(file: File): Promise<void> {
   if (busy) return;
+  if (file.size === 0) {
+    // Nothing to check: "not recorded, so maybe altered" would mislead.
+    show(() => renderError(panel, t("verify.error.empty", { name: file.name })));
+    input.value = "";
+    return;
+  }
   busy = true;
   rerender = undefined;
   panel.hidden = true;

@@ -68,4 +68,8 @@ export const verifyMessages: Messages = {
   "verify.error.read": ["无法读取该文件：{message}", "The file cannot be read: {message}"],
   "verify.error.notFound": ["找不到证据编号 {id}", "No evidence with ID {id}"],
   "verify.error.badId": ["链接中的证据编号格式不正确", "The evidence ID in the link is malformed"],
+  "verify.error.empty": [
+    "文件“{name}”是空的（0 字节），没有可核验的内容；请确认选择了正确的文件，或文件已完整下载。",
+    "The file “{name}” is empty (0 bytes): there is nothing to check. Make sure it is the right file and fully downloaded.",
+  ],
 };
