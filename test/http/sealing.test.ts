@@ -127,6 +127,11 @@ describe("sealing over HTTP", () => {
       json: { signer: "bob" },
     });
     expect([late.status, late.json.error.code]).toEqual([409, "CASE_SEALED"]);
+    // …but links can still be shut off: until they expire they read the agreement and the names.
+    const revoked = await call(s.url, "DELETE", `/api/v1/cases/${c.id}/invitations/bob`, {
+      token: s.tokens.mediator,
+    });
+    expect([revoked.status, revoked.json.revoked]).toEqual([200, 1]);
 
     const dir = mkdtempSync(join(tmpdir(), "notarium-sealed-"));
     writeFileSync(join(dir, "sealed.pdf"), bytes);

@@ -116,7 +116,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         ...(config.publicUrl
           ? []
           : [
-              `  invitation links use the address each request reached; sealed PDFs and certificates carry ${url}:`,
+              `  invitation links are paths the console completes with its own address; sealed PDFs and certificates carry ${url}:`,
               "  set NOTARIUM_PUBLIC_URL to the address parties and courts use",
             ]),
         ...(config.centreName

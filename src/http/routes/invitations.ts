@@ -1,4 +1,3 @@
-import type { Request } from "express";
 import { z } from "zod";
 import { bindPartyKey } from "../../service/cases/bind-party-key.js";
 import type { CaseServices } from "../../service/cases/context.js";
@@ -25,16 +24,6 @@ const GONE = "INVITATION_EXPIRED, INVITATION_REVOKED: ask the mediator for a new
  * capability, so the party routes are public (and rate limited), and their
  * answers are never cached.
  */
-/**
- * The service's address as this request reached it (its Host header), when that is a plain
- * host and port; used only for links handed back to the caller, never in a signed document.
- */
-function requestOrigin(req: Request): string | undefined {
-  const host = req.headers.host ?? "";
-  if (!/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/.test(host)) return undefined;
-  return `${req.protocol}://${host}`;
-}
-
 export function invitationOperations(cases: CaseServices): AnyOperation[] {
   return [
     defineOperation({
@@ -51,9 +40,11 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
       params: z.object({ id: caseIdParam }),
       body: z.object({ signer: z.string().max(64) }).strict(),
       responses: { 201: { description: "the link", json: invitationSchema } },
-      async handle({ params, body, req, res }) {
+      async handle({ params, body, res }) {
         res.setHeader("Cache-Control", "no-store");
-        const base = (cases.linksFromRequest && requestOrigin(req)) || cases.publicUrl;
+        // Without a configured public URL, a path: whoever asked knows the address it used
+        // (the console completes it from its own), and a scheme guessed here could be wrong.
+        const base = cases.linksFromRequest ? "" : cases.publicUrl;
         sendJson(res, await createInvitation(cases, params.id, body, base), 201);
       },
     }),

@@ -28,8 +28,8 @@ export interface CaseServices {
   publicUrl: string;
   /**
    * No public URL was configured (publicUrl is only the address the service listens on,
-   * often http://localhost:…): an invitation link then uses the address its request reached,
-   * which is the one the mediator, and so the parties, can use.
+   * often http://localhost:…, which parties' phones cannot reach): an invitation link is then
+   * a path, /sign/inv_…, for the caller to complete with the address it reached the service at.
    */
   linksFromRequest?: boolean;
   /** Why a case's webhook URL could never be delivered to (e.g. a private address), or undefined. */
