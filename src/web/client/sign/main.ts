@@ -51,8 +51,11 @@ let shownDocument: string | undefined;
 let busy = false;
 let done: (() => void) | undefined;
 
+// The key kept here is used when it is the one bound to the invitation. With none bound (a
+// first attempt that failed before binding, or a key the mediator reset because its
+// passphrase was forgotten) the party chooses again: a new key, or a key file.
 const mode = (): KeyMode =>
-  stored && (!view?.publicKey || stored.publicKey === view.publicKey)
+  stored && view?.publicKey && stored.publicKey === view.publicKey
     ? "stored"
     : ((document.querySelector<HTMLInputElement>('input[name="key-mode"]:checked')?.value ??
         "generate") as KeyMode);
@@ -145,10 +148,24 @@ async function showDocument(v: InvitationView): Promise<void> {
     return;
   }
   if (shownDocument === v.document) return;
-  shownDocument = v.document;
+  const digest = v.document;
+  shownDocument = digest;
+  // A new or replaced agreement: nothing may be signed until its bytes are here and checked.
+  documentOk = false;
+  check.className = "notice";
+  check.dataset.i18n = "sign.doc.checking";
+  check.textContent = t("sign.doc.checking");
+  renderKeyState();
   // Show the very bytes that were hashed here, so what the party reads is what it signs.
-  const bytes = await apiBytes(api("/agreement.pdf"));
-  documentOk = toHex(sha256(bytes)) === v.document;
+  let bytes: Uint8Array;
+  try {
+    bytes = await apiBytes(api("/agreement.pdf"));
+  } catch (e) {
+    if (shownDocument === digest) shownDocument = undefined; // the next look at the case tries again
+    throw e;
+  }
+  if (view?.document !== digest) return; // replaced again meanwhile: that one is being shown
+  documentOk = toHex(sha256(bytes)) === digest;
   check.className = documentOk ? "proof-state ok" : "notice error-text";
   check.dataset.i18n = documentOk ? "sign.doc.ok" : "sign.doc.bad";
   check.textContent = t(check.dataset.i18n);
@@ -165,12 +182,22 @@ async function showDocument(v: InvitationView): Promise<void> {
   await drawPages(bytes);
 }
 
+/** Stops drawing the agreement shown before, and frees it. */
+let disposePages: (() => void) | undefined;
+
 async function drawPages(bytes: Uint8Array): Promise<void> {
   const pages = byId("doc-pages");
   pages.hidden = false;
+  disposePages?.();
+  disposePages = undefined;
   try {
     const { renderPdf } = await import("./pdf-view.js");
-    await renderPdf(bytes, pages, (n, total) => t("sign.doc.page", { n, total }));
+    disposePages = await renderPdf(
+      bytes,
+      pages,
+      (n, total) => t("sign.doc.page", { n, total }),
+      t("sign.doc.pageFailed"),
+    );
   } catch {
     // Not drawable here (old browser, unusual PDF): the browser's own viewer still opens it.
     fill(pages, el("p", { class: "notice" }, t("sign.doc.noRender")));
@@ -180,6 +207,7 @@ async function drawPages(bytes: Uint8Array): Promise<void> {
 async function refresh(): Promise<void> {
   try {
     view = await apiJson<InvitationView>(api());
+    byId("load-error").hidden = true; // a blip in the polling passed
     stored ??= await loadKeyFile(view.caseId, view.signer).catch(() => undefined);
     renderCase();
     showDocument(view).catch((e: unknown) => {
@@ -192,7 +220,9 @@ async function refresh(): Promise<void> {
     const box = byId("load-error");
     box.hidden = false;
     box.textContent =
-      e instanceof ApiError ? t("sign.err.invitation", { message: errorText(e) }) : errorText(e);
+      e instanceof ApiError && e.code !== "NETWORK"
+        ? t("sign.err.invitation", { message: errorText(e) })
+        : errorText(e);
     button.disabled = true;
   }
 }

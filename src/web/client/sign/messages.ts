@@ -37,6 +37,10 @@ export const signMessages: Messages = {
   ],
   "sign.doc.pages": ["调解协议全文", "The agreement, page by page"],
   "sign.doc.page": ["第 {n} 页，共 {total} 页", "Page {n} of {total}"],
+  "sign.doc.pageFailed": [
+    "此页无法在此显示，请在新窗口中打开协议",
+    "this page cannot be drawn here; open the PDF in a new window",
+  ],
   "sign.doc.noRender": [
     "此浏览器无法在页面中显示协议，请用下方链接打开 PDF 阅读。",
     "This browser cannot show the agreement in the page; open the PDF with the link below.",

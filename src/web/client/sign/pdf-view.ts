@@ -9,7 +9,7 @@
  * its pixels back: drawn whole, a 300-page agreement took some 720 MB of canvas
  * on a phone-sized screen, more than a phone's tab may have.
  */
-import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from "pdfjs-dist";
+import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy, type RenderTask } from "pdfjs-dist";
 import { el, fill } from "../common/dom.js";
 
 /** Set by scripts/build-web.mjs: where PDF.js's worker, CMaps and standard fonts are served. */
@@ -18,11 +18,13 @@ declare const __PDFJS_BASE__: string;
 /** How far beyond the screen pages are drawn ahead, and kept drawn. */
 const NEAR = "1200px 0px";
 
+/** Draws `bytes` into `into`; the answer stops the drawing and frees the document (before drawing another). */
 export async function renderPdf(
   bytes: Uint8Array,
   into: HTMLElement,
   pageLabel: (n: number, total: number) => string,
-): Promise<void> {
+  failedLabel: string,
+): Promise<() => void> {
   GlobalWorkerOptions.workerSrc = `${__PDFJS_BASE__}pdf.worker.min.mjs`;
   const doc: PDFDocumentProxy = await getDocument({
     data: bytes.slice(), // PDF.js takes ownership of (detaches) what it is given
@@ -33,29 +35,43 @@ export async function renderPdf(
   }).promise;
   const width = Math.max(280, into.clientWidth || 800);
   const ratio = Math.min(window.devicePixelRatio || 1, 2);
-  const drawn = new Map<HTMLCanvasElement, Promise<void>>();
+  /** Each drawn (or drawing) canvas: its render, so that leaving the screen can cancel it. */
+  const drawn = new Map<HTMLCanvasElement, { task?: RenderTask; done: Promise<void> }>();
+  let disposed = false;
 
   const draw = (canvas: HTMLCanvasElement, n: number): Promise<void> => {
-    const pending = drawn.get(canvas);
-    if (pending) return pending;
-    const job = (async () => {
+    const known = drawn.get(canvas);
+    if (known) return known.done;
+    const entry: { task?: RenderTask; done: Promise<void> } = { done: Promise.resolve() };
+    entry.done = (async () => {
       const page = await doc.getPage(n);
+      if (drawn.get(canvas) !== entry) return; // released while the page loaded
       const base = page.getViewport({ scale: 1 });
       const viewport = page.getViewport({ scale: (width / base.width) * ratio });
       canvas.width = Math.floor(viewport.width);
       canvas.height = Math.floor(viewport.height);
       const context = canvas.getContext("2d");
       if (!context) throw new Error("this browser cannot draw on a canvas");
-      await page.render({ canvasContext: context, viewport }).promise;
-    })();
-    drawn.set(canvas, job);
-    return job;
+      entry.task = page.render({ canvasContext: context, viewport });
+      await entry.task.promise;
+    })().catch((e: unknown) => {
+      if (drawn.get(canvas) === entry) drawn.delete(canvas); // drawn again when next in view
+      if ((e as Error)?.name === "RenderingCancelledException") return;
+      canvas.width = 0;
+      canvas.height = 0;
+      canvas.parentElement?.setAttribute("data-failed", "true");
+      canvas.parentElement?.querySelector(".hint")?.append(` · ${failedLabel}`);
+      if (n === 1) throw e; // the whole agreement is not drawable here
+    });
+    drawn.set(canvas, entry);
+    return entry.done;
   };
   const release = (canvas: HTMLCanvasElement) => {
-    const job = drawn.get(canvas);
-    if (!job) return;
+    const entry = drawn.get(canvas);
+    if (!entry) return;
     drawn.delete(canvas);
-    void job.finally(() => {
+    entry.task?.cancel();
+    void entry.done.finally(() => {
       if (drawn.has(canvas)) return; // drawn again meanwhile
       canvas.width = 0; // gives the pixels back; the aspect ratio keeps the page's place
       canvas.height = 0;
@@ -67,23 +83,24 @@ export async function renderPdf(
           (entries) => {
             for (const e of entries) {
               const canvas = e.target as HTMLCanvasElement;
-              if (e.isIntersecting) void draw(canvas, Number(canvas.dataset.page));
+              if (e.isIntersecting) void draw(canvas, Number(canvas.dataset.page)).catch(() => undefined);
               else release(canvas);
             }
           },
           { rootMargin: NEAR },
         )
       : undefined;
+  const dispose = () => {
+    disposed = true;
+    observer?.disconnect();
+    for (const canvas of [...drawn.keys()]) release(canvas);
+    void doc.destroy();
+  };
 
-  for (let n = 1; n <= doc.numPages; n++) {
+  for (let n = 1; n <= doc.numPages && !disposed; n++) {
     const page = await doc.getPage(n);
     const base = page.getViewport({ scale: 1 });
-    const canvas = el("canvas", {
-      width: 0,
-      height: 0,
-      "aria-hidden": "true",
-      "data-page": String(n),
-    }) as HTMLCanvasElement;
+    const canvas = el("canvas", { width: 0, height: 0, "aria-hidden": "true", "data-page": String(n) });
     // Through the CSSOM, which the page's CSP allows (a style attribute it would not).
     canvas.style.aspectRatio = `${base.width} / ${base.height}`;
     const text = await page.getTextContent();
@@ -101,9 +118,15 @@ export async function renderPdf(
     );
     if (n === 1) {
       fill(into, figure);
-      await draw(canvas, 1); // the first page shows at once
+      try {
+        await draw(canvas, 1); // the first page shows at once
+      } catch (e) {
+        dispose();
+        throw e;
+      }
     } else into.appendChild(figure);
     if (observer) observer.observe(canvas);
-    else await draw(canvas, n); // no observer here: every page, as before
+    else await draw(canvas, n).catch(() => undefined); // no observer here: every page, as before
   }
+  return dispose;
 }
