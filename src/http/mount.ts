@@ -50,6 +50,9 @@ export function mountOperations(
   const shadowed = (path: string) => !path.includes(":") && patterns.some((r) => r.test(path));
   for (const [path, list] of methods) if (shadowed(path)) app.all(path, otherMethods(list));
   for (const op of ops) {
+    // A route on a case, for tokens, that forgot its scope would let any mediator act on any case.
+    if (op.roles && op.path.startsWith("/api/v1/cases/:id") && !op.caseScoped)
+      throw new Error(`${op.id} (${op.path}) acts on a case: declare it caseScoped`);
     const chain: RequestHandler[] = [];
     if (limiter && (op.rateLimited ?? op.roles === undefined)) chain.push(limiter);
     if (op.roles) chain.push(requireRole(deps.tokens, op.roles, op.invitations));

@@ -17,6 +17,7 @@ describe("a mediator token acts only on the cases it opened", () => {
   let other: string;
   let c: { id: string; document: string };
   const alice = nodeKeyPair();
+  let bobLink: string;
 
   beforeAll(async () => {
     s = await startTestService({ sealing: true });
@@ -37,7 +38,7 @@ describe("a mediator token acts only on the cases it opened", () => {
         agreement: AGREEMENT,
       },
     );
-    await invite(s, c.id, "bob");
+    bobLink = (await invite(s, c.id, "bob")).token;
   });
   afterAll(() => s.close());
 
@@ -60,6 +61,7 @@ describe("a mediator token acts only on the cases it opened", () => {
       ],
       ["DELETE", `/api/v1/cases/${c.id}/parties/alice/identity`, undefined],
       ["POST", `/api/v1/cases/${c.id}/seal`, undefined],
+      ["DELETE", `/api/v1/cases/${c.id}/parties/alice/key`, undefined],
     ] as const;
 
   it("refuses another mediator's token on every route of the case with 403 FORBIDDEN, recording nothing", async () => {
@@ -70,9 +72,10 @@ describe("a mediator token acts only on the cases it opened", () => {
       expect(r.json.error.message).toContain("a mediator token acts only on its own cases");
     }
     expect(s.ledger.size).toBe(before);
-    // Bob's link still works: the refused revocation revoked nothing.
+    // Bob's link still works: the refused revocation revoked nothing; alice's key is still bound.
+    expect((await call(s.url, "GET", `/api/v1/invitations/${bobLink}`)).status).toBe(200);
     const view = await call(s.url, "GET", `/api/v1/cases/${c.id}`, { token: s.tokens.mediator });
-    expect(view.status).toBe(200);
+    expect(view.json.parties[0].publicKey).toBe(alice.publicKey);
   });
 
   it("lets the case's own mediator and an admin act, and a court read", async () => {

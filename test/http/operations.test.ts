@@ -1,4 +1,8 @@
+import express from "express";
 import { describe, expect, it } from "vitest";
+import type { AppDeps } from "../../src/http/deps.js";
+import { mountOperations } from "../../src/http/mount.js";
+import { defineOperation } from "../../src/http/operation.js";
 import { call, hex, startTestService } from "./helpers.js";
 
 describe("operations", () => {
@@ -47,5 +51,23 @@ describe("operations", () => {
     } finally {
       await s.close();
     }
+  });
+
+  it("refuses to mount a token route on a case that does not declare its case scope", () => {
+    const app = express();
+    const op = defineOperation({
+      id: "forgetful",
+      method: "get",
+      path: "/api/v1/cases/:id/forgetful",
+      tag: "cases",
+      summary: "a route that forgot caseScoped",
+      roles: ["mediator"],
+      responses: {},
+      handle: () => undefined,
+    });
+    expect(() => mountOperations(app, [op], {} as AppDeps, undefined)).toThrow(
+      /forgetful .* declare it caseScoped/,
+    );
+    expect(() => mountOperations(app, [{ ...op, caseScoped: true }], {} as AppDeps, undefined)).not.toThrow();
   });
 });

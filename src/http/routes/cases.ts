@@ -195,8 +195,9 @@ export function caseOperations(deps: AppDeps, cases: CaseServices): AnyOperation
       tag: "cases",
       summary: "Unbind a party's key before it signs",
       description:
-        "For a party whose key was lost or whose passphrase was forgotten: the party then binds a new key through " +
-        "its invitation link. Refused once the party has signed (409 `ALREADY_SIGNED`) or the case is sealed " +
+        "For a party whose key was lost or whose passphrase was forgotten: the party's open links are revoked, the reset " +
+        "goes to the case's webhook (`party.key_reset`), and the party binds a new key through a new link. " +
+        "Refused once the party has signed (409 `ALREADY_SIGNED`) or the case is sealed " +
         "(409 `CASE_SEALED`). `reset` is false when no key was bound.",
       roles: ["mediator"],
       caseScoped: true,

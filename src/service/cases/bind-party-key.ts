@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from "../../core/errors.js";
 import { parseUsablePublicKeyHex } from "../../esign/verify-signature.js";
 import type { CaseServices } from "./context.js";
-import { openInvitation } from "./invitations.js";
+import { openInvitation, revokeInvitations } from "./invitations.js";
 import { loadCase, loadCaseState } from "./load-case.js";
 
 /**
@@ -37,10 +37,12 @@ export async function bindPartyKey(ctx: CaseServices, token: string, input: unkn
 }
 
 /**
- * Unbinds a party's key before it has signed, so the party can bind another through its
- * link: a key forgotten with its passphrase, or lost with a device, would otherwise keep
- * the case from ever being signed. A key that signed stays bound (409 ALREADY_SIGNED).
- * It gives the mediator no power it lacks: a party with no key yet can be given any.
+ * Unbinds a party's key before it has signed, so the party can bind another through a
+ * new link: a key forgotten with its passphrase, or lost with a device, would otherwise
+ * keep the case from ever being signed. A key that signed stays bound (409 ALREADY_SIGNED).
+ * The party's open links are revoked with it (whoever holds a lost phone holds the old
+ * link too), and the reset, with the key it removed, goes to the case's webhook: a
+ * mediator who could swap a party's key unseen could then sign for the party.
  */
 export async function resetPartyKey(
   ctx: CaseServices,
@@ -64,6 +66,12 @@ export async function resetPartyKey(
       return rest;
     });
     await ctx.cases.putCase({ ...c, parties }, c.version);
+    const revoked = await revokeInvitations(ctx, caseId, signer);
+    ctx.onEvent?.({
+      type: "party.key_reset",
+      caseId,
+      data: { signer, publicKey: party.publicKey, invitationsRevoked: revoked },
+    });
     return { reset: true };
   });
 }

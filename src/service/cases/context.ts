@@ -12,6 +12,7 @@ export interface CaseEvent {
     | "agreement.signed"
     | "case.signed"
     | "identity.attested"
+    | "party.key_reset"
     | "agreement.sealed";
   caseId: string;
   data: Record<string, unknown>;

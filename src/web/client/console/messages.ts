@@ -66,12 +66,12 @@ export const consoleMessages: Messages = {
   "console.case.invite": ["生成邀请链接", "Make an invitation link"],
   "console.case.resetKey": ["重置密钥", "Reset the key"],
   "console.case.resetKeyConfirm": [
-    "解除 {name} 已绑定的公钥？仅在当事人遗失密钥或忘记口令时使用；之后当事人可通过邀请链接绑定新密钥。",
-    "Unbind {name}'s public key? Only for a lost key or a forgotten passphrase; the party then binds a new key through its invitation link.",
+    "解除 {name} 已绑定的公钥？仅在当事人遗失密钥或忘记口令时使用；其原有链接将作废，之后须生成新链接供其绑定新密钥。",
+    "Unbind {name}'s public key? Only for a lost key or a forgotten passphrase; their earlier links stop working, and a new link lets them bind a new key.",
   ],
   "console.case.keyReset": [
-    "已解除 {name} 的公钥；请让其通过邀请链接绑定新密钥。",
-    "{name}'s key is unbound; ask them to bind a new key through their invitation link.",
+    "已解除 {name} 的公钥，其原有链接已作废；请生成新的邀请链接，让其绑定新密钥。",
+    "{name}'s key is unbound and their earlier links revoked; make a new invitation link for them to bind a new key.",
   ],
   "console.case.inviteFor": ["{name} 的签署链接", "Signing link for {name}"],
   "console.case.inviteHint": [
