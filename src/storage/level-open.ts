@@ -1,4 +1,4 @@
-import { mkdir, open, readFile } from "node:fs/promises";
+import { chmod, mkdir, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StorageError } from "../core/errors.js";
 
@@ -26,6 +26,8 @@ export async function openLevelDb(
 ): Promise<void> {
   try {
     await mkdir(location, { recursive: true, ...(o.mode === undefined ? {} : { mode: o.mode }) });
+    // mkdir leaves an existing directory as it is: one made by an earlier version gets the mode too.
+    if (o.mode !== undefined) await chmod(location, o.mode).catch(() => undefined); // not ours: as it is
   } catch (cause) {
     throw new StorageError("STORAGE_FAILURE", `cannot create ${location}: ${deepestMessage(cause)}`, {
       cause,

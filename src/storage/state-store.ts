@@ -54,7 +54,13 @@ export class LevelStateStore implements CaseStore, IdentityStore {
       lockedMessage: dataDirInUse(this.location),
       mode: 0o700, // parties' names: LevelDB's own files are world-readable (0644)
     });
-    await this.#moveIdentities();
+    try {
+      await this.#identities.open();
+      await this.#moveIdentities();
+    } catch (e) {
+      await this.db.close();
+      throw e;
+    }
   }
 
   /** Moves identity records an earlier version kept in this database to their files (each file first, synced). */

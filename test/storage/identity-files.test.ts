@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  linkSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
@@ -48,7 +57,17 @@ describe("identity records", () => {
     // Names and identity data: directories this service's user alone can enter.
     for (const d of ["identities", "state"]) expect(statSync(join(data, d)).mode & 0o777, d).toBe(0o700);
 
+    // A second name for wang's file: after the erase it must read as zeros, not as the record.
+    const wangFile = join(
+      data,
+      "identities",
+      files.find((f) => f.endsWith(`.${Buffer.from("wang").toString("hex")}.json`)) as string,
+    );
+    const alias = join(data, "alias");
+    linkSync(wangFile, alias);
     expect(await store.eraseIdentity("case_0123456789abcdef", "wang")).toBe(true);
+    expect(readFileSync(alias).every((b) => b === 0)).toBe(true);
+    rmSync(alias);
     expect(await store.getIdentity("case_0123456789abcdef", "wang")).toBeUndefined();
     expect(await store.eraseIdentity("case_0123456789abcdef", "wang")).toBe(false);
     // The salt is what opens the commitment on the log: no file may still hold it. (With the
@@ -87,11 +106,43 @@ describe("identity records", () => {
   it("take any case and party ID as a safe file name", async () => {
     const dir = join(mkdtempSync(join(tmpdir(), "notarium-identities-")), "identities");
     const files = new IdentityFiles(dir);
+    await files.open();
     const r = { ...record("../../etc/passwd", "aa".repeat(32)), caseId: "a/b" };
     await files.putIdentity(r);
     expect(readdirSync(dir)).toEqual([expect.stringMatching(/^[0-9a-f]+\.[0-9a-f]+\.json$/)]);
     expect(await files.getIdentity("a/b", "../../etc/passwd")).toEqual(r);
     expect(await files.eraseIdentity("a/b", "../../etc/passwd")).toBe(true);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("erase once when asked twice at once, and a crash's leftovers are shredded at the next open", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "notarium-identities-")), "identities");
+    const files = new IdentityFiles(dir);
+    await files.open();
+    await files.putIdentity(record("wang", randomBytes(32).toString("hex")));
+    const both = await Promise.all([
+      files.eraseIdentity("case_0123456789abcdef", "wang"),
+      files.eraseIdentity("case_0123456789abcdef", "wang"),
+    ]);
+    expect(both.sort()).toEqual([false, true]);
+    // What a crash can leave: a record half erased, a record half written.
+    writeFileSync(join(dir, "6361.77.json.0a0b0c.erasing"), ID_NUMBER);
+    writeFileSync(join(dir, ".6361.77.json.0d0e0f.tmp"), ID_NUMBER);
+    chmodSync(dir, 0o755);
+    await new IdentityFiles(dir).open();
+    expect(readdirSync(dir)).toEqual([]);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it("refuse to open, naming the place, where the directory cannot be made", async () => {
+    const data = mkdtempSync(join(tmpdir(), "notarium-identities-"));
+    writeFileSync(join(data, "identities"), "a file where the directory should be");
+    const store = new LevelStateStore(join(data, "state"));
+    await expect(store.open()).rejects.toThrow(/cannot use .*identities for identity data/);
+    // The state database was closed again: another open succeeds once the cause is gone.
+    rmSync(join(data, "identities"));
+    const again = new LevelStateStore(join(data, "state"));
+    await again.open();
+    await again.close();
   });
 });

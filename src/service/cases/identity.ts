@@ -114,8 +114,11 @@ export async function eraseIdentity(
   caseId: string,
   signer: string,
 ): Promise<{ erased: boolean }> {
-  const c = await loadCase(ctx, caseId);
-  if (!findParty(c, signer))
-    throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
-  return { erased: await ctx.identities.eraseIdentity(caseId, signer) };
+  // Under the case's lock, as attesting is: an erase never races an attestation of the party.
+  return ctx.locks.run(caseId, async () => {
+    const c = await loadCase(ctx, caseId);
+    if (!findParty(c, signer))
+      throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
+    return { erased: await ctx.identities.eraseIdentity(caseId, signer) };
+  });
 }
