@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { utf8 } from "../core/bytes.js";
 import { nameCharacters } from "../core/characters.js";
 import type { Clock } from "../core/clock.js";
 import { drawEvidenceCertificate } from "../pdf/evidence-certificate.js";
 import { loadSealFont } from "../pdf/font-file.js";
 import { inspectPdf } from "../pdf/inspect-pdf.js";
+import { createPdfCertificate, pdfSignerFromPem } from "../pdf/pdf-certificate.js";
 import type { PdfSigner } from "../pdf/pdf-signer.js";
 import { SEAL_FONT_COVERAGE, sealFontLacks } from "../pdf/seal-font.js";
 import { sealPdf } from "../pdf/seal-pdf.js";
@@ -59,7 +61,22 @@ const TRIAL_SEAL = {
   digest: "0".repeat(64),
   signers: [{ name: "甲", role: "applicant" }],
   verifyUrl: "http://localhost/",
+  pages: "all-edge" as const,
 };
+
+let trial: PdfSigner | undefined;
+/** A P-256 key and certificate made once per process for trial seals, never kept. */
+function trialSigner(clock: Clock): PdfSigner {
+  if (!trial) {
+    const c = createPdfCertificate({
+      commonName: "Notarium trial seal",
+      clock,
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    });
+    trial = pdfSignerFromPem(c.certificatePem, c.privateKeyPem);
+  }
+  return trial;
+}
 
 /** The service's PDF port (service/cases/pdf-tools.ts) over src/pdf: composed here so neither depends on the other. */
 export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; clock: Clock }): PdfTools {
@@ -71,10 +88,12 @@ export function createPdfTools(o: { signer: PdfSigner; certificatePem: string; c
       // A trial seal, thrown away: what only sealing finds (a certification that allows no
       // changes, a dictionary of the wrong type where the seal writes) is refused now, before
       // anyone signs, and not once every party has signed a file that can never be sealed.
+      // With an edge strip on every page (it touches every page, `last` only one), and signed
+      // by a throwaway key: the centre's own never signs a file it does not seal.
       await sealPdf(bytes, {
         seal: TRIAL_SEAL,
         proofJson: utf8("{}"),
-        signer: o.signer,
+        signer: trialSigner(o.clock),
         clock: o.clock,
         font: loadSealFont(),
       });

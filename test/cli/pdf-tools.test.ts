@@ -10,8 +10,15 @@ import {
   testSigner,
 } from "../pdf/helpers.js";
 
+// The centre's key never signs a trial seal: this one refuses to.
+const centreSigner = {
+  ...testSigner,
+  sign: () => {
+    throw new Error("the centre's key signed a trial seal");
+  },
+};
 const tools = createPdfTools({
-  signer: testSigner,
+  signer: centreSigner,
   certificatePem: testCertificate.certificatePem,
   clock,
 });
@@ -29,6 +36,14 @@ describe("the PDF check at registration", () => {
       "<< /Type /Sig /Reference [<< /TransformMethod /DocMDP /TransformParams << /P 1 /V /1.2 >> >>] >>",
     ]);
     expect(await codeOf(tools.check(locked))).toBe("PDF_LOCKED");
+    // Broken on a page the default seal (on the last page) never touches: an edge strip would.
+    const twoPages = handPdf([
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 300 400] >>",
+      "<< /Type /Page /Parent 2 0 R /Resources << /XObject 7 >> >>",
+      PAGE,
+    ]);
+    expect(await codeOf(tools.check(twoPages))).toBe("CORRUPT");
     for (const objects of [
       ["<< /Type /Catalog /Pages 2 0 R /Names 42 >>", PAGES, PAGE],
       ["<< /Type /Catalog /Pages 2 0 R /AcroForm 7 >>", PAGES, PAGE],
