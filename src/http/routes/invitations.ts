@@ -40,6 +40,7 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
       params: z.object({ id: caseIdParam }),
       body: z.object({ signer: z.string().max(64) }).strict(),
       responses: { 201: { description: "the link", json: invitationSchema } },
+      errors: { 409: "CASE_SEALED: nothing is left to sign" },
       async handle({ params, body, res }) {
         res.setHeader("Cache-Control", "no-store");
         // Without a configured public URL, a path: whoever asked knows the address it used

@@ -18,7 +18,6 @@ import { VerdictCache } from "../verdict-cache.js";
 /** The JSON body of a verify by digest. */
 export const verifyBody = z.object({ sha256: hex64 }).strict();
 
-/** What verifyBody makes of the usual `{"sha256"}`, without zod (see quickEvidenceInput); undefined otherwise. */
 /**
  * What sealing may add to a registered agreement (the seal's drawing and font subset, the
  * embedded case package, the signature, an edge strip on every page), with a wide margin:
@@ -26,6 +25,7 @@ export const verifyBody = z.object({ sha256: hex64 }).strict();
  */
 const SEAL_ROOM_BYTES = 8 * 1024 * 1024;
 
+/** What verifyBody makes of the usual `{"sha256"}`, without zod (see quickEvidenceInput); undefined otherwise. */
 export function quickVerifyBody(x: unknown): { sha256: string } | undefined {
   // A plain object, as JSON.parse makes (nothing inherited for zod to see and this not).
   if (!isPlainObject(x)) return undefined;

@@ -30,13 +30,16 @@ const role = z
  * name shown on the seal or a page read as another.
  */
 const NOT_PLAIN_TEXT = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\p{Variation_Selector}]/u;
+/** Lengths in characters (code points), as the seal counts them, not UTF-16 units. */
 const text = (max: number, tooLong = `is longer than ${max} characters`) =>
   z
     .string()
     .trim()
     .normalize("NFC")
     .min(1)
-    .max(max, tooLong)
+    .refine((s) => [...s].length <= max, tooLong)
+    // JSON Schema's maxLength counts code points too: the OpenAPI document states the limit.
+    .meta({ maxLength: max })
     .refine(
       (s) => !NOT_PLAIN_TEXT.test(s),
       "must not contain control characters, line separators, or invisible formatting or bidirectional characters",
@@ -121,7 +124,7 @@ export async function createCase(
   }
   if (o.webhook && !/^https?:/.test(o.webhook.url))
     throw new ValidationError("WEBHOOK_INVALID", "webhook url must be http(s)");
-  // The case, and so its webhook's URL, is shown to every mediator and court that reads it.
+  // The case, and so its webhook's URL, is shown to its mediator, admins and every court that reads it.
   const hook = o.webhook && new URL(o.webhook.url);
   if (hook && (hook.username !== "" || hook.password !== ""))
     throw new ValidationError(

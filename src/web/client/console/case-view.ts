@@ -35,7 +35,7 @@ export interface Invite {
 /** A selector that finds `e` again in a redrawn panel, if it has a stable name. */
 function focusKey(e: HTMLElement): string | undefined {
   if (e.id) return `#${CSS.escape(e.id)}`;
-  for (const a of ["data-invite", "data-reset-key", "data-testid"]) {
+  for (const a of ["data-invite", "data-reset-key"]) {
     const v = e.getAttribute(a);
     if (v) return `[${a}="${CSS.escape(v)}"]`;
   }

@@ -15,7 +15,6 @@ const workspace = byId("workspace");
 const panel = byId("case-panel");
 let current: CaseController | undefined;
 
-/** A token is good when it may read cases: an unknown case then answers 404, not 401 or 403. */
 /**
  * Whether the token may open cases: an empty case is sent, which the service refuses for
  * its body (400) only after the token and its role passed, so nothing is ever created; a

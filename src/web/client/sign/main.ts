@@ -276,16 +276,24 @@ function backupButton(keyFile: PartyKeyFile): HTMLElement {
   );
 }
 
+/** A key this browser could not keep (storage blocked or full): offered on any failure. */
+let unsaved: PartyKeyFile | undefined;
+
 function showFailure(e: unknown): void {
   result.hidden = false;
   result.dataset.result = "failed";
-  // The key bound to this invitation is the only one that can sign: keep it within reach.
-  const bound = stored && view?.publicKey === stored.publicKey ? stored : undefined;
+  // The key bound to this invitation is the only one that can sign: keep it within reach,
+  // unless the failure was only the key's own (a wrong passphrase, a wrong file).
+  const keyProblem = !(e instanceof ApiError) && (e as Error)?.message?.startsWith("sign.err.");
+  const bound = !keyProblem && stored && view?.publicKey === stored.publicKey ? stored : undefined;
+  const offer = bound ?? unsaved;
   fill(
     result,
     el("h2", {}, t("sign.failed")),
     el("p", { role: "alert", class: "error-text" }, errorText(e)),
-    ...(bound ? [el("p", {}, t("sign.failed.keyKept")), backupButton(bound)] : []),
+    ...(offer
+      ? [el("p", {}, t(bound ? "sign.failed.keyKept" : "sign.failed.keyUnsaved")), backupButton(offer)]
+      : []),
   );
 }
 
@@ -311,6 +319,9 @@ button.addEventListener("click", async () => {
         token,
         view: v,
         key,
+        onUnsaved: (file) => {
+          unsaved = file;
+        },
         onBound: (file) => {
           // From here this key, and only it, signs for the party: a retry unlocks it again.
           stored = file;

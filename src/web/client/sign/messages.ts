@@ -86,6 +86,10 @@ export const signMessages: Messages = {
   "sign.already": ["您已签署本协议。", "You have already signed this agreement."],
   "sign.backup": ["下载加密的密钥备份", "Download the encrypted key backup"],
   "sign.failed": ["签署未完成", "Not signed"],
+  "sign.failed.keyUnsaved": [
+    "此浏览器无法保存您的密钥（存储空间已满或被禁用）。请先下载密钥备份，重试时导入它。",
+    "This browser cannot keep your key (storage full or blocked). Download its backup first, and import it when you retry.",
+  ],
   "sign.failed.keyKept": [
     "您的公钥已绑定到本邀请，只有这把密钥能为您签署。请先下载密钥备份；再次点击“签署协议”并输入同一口令即可重试。",
     "Your public key is now bound to this invitation, and only this key can sign for you. Download its backup first; to retry, press “Sign the agreement” again and enter the same passphrase.",

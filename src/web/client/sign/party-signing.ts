@@ -89,12 +89,14 @@ export async function signAgreement(o: {
   view: { caseId: string; signer: string; role: string; document?: string; publicKey?: string };
   key: OpenedKey;
   onBound?: (file: PartyKeyFile) => void;
+  /** This browser could not keep the key: the page should offer its file for download. */
+  onUnsaved?: (file: PartyKeyFile) => void;
 }): Promise<Receipt> {
   const { view, key } = o;
   const auth = { token: o.token };
   try {
     if (!view.document) fail("sign.err.code.AGREEMENT_MISSING");
-    await saveKeyFile(view.caseId, view.signer, key.file).catch(() => undefined);
+    await saveKeyFile(view.caseId, view.signer, key.file).catch(() => o.onUnsaved?.(key.file));
     if (!view.publicKey) {
       await apiJson(`/api/v1/invitations/${encodeURIComponent(o.token)}/key`, {
         method: "PUT",
