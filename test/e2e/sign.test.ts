@@ -225,6 +225,8 @@ describe("signing through an invitation", () => {
     await call(s.url, "DELETE", `/api/v1/cases/${c.id}/invitations/zhangsan`, { token: s.tokens.mediator });
     const page = await browser.newPage();
     await page.goto(inv.url);
+    // The signing page is none of the navigation's sections.
+    expect(await page.locator('nav a[aria-current="page"]').count()).toBe(0);
     await page.waitForSelector("#load-error:not([hidden])");
     await expect(page.locator("#load-error").textContent()).resolves.toContain("撤销");
     expect(await page.getByTestId("sign-button").isDisabled()).toBe(true);

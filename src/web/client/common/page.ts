@@ -9,9 +9,11 @@ import { logTrust } from "./trust.js";
  */
 export function startPage(messages: Messages): void {
   setupLanguage({ ...commonMessages, ...messages });
-  const section = location.pathname.startsWith("/console") ? "/console" : "/";
+  // The signing page (/sign/…) is no section of the navigation: it marks none.
+  const path = location.pathname;
+  const section = path.startsWith("/console") ? "/console" : path.startsWith("/sign/") ? undefined : "/";
   for (const a of document.querySelectorAll<HTMLAnchorElement>("nav a")) {
-    if (a.getAttribute("href") === section) a.setAttribute("aria-current", "page");
+    if (section && a.getAttribute("href") === section) a.setAttribute("aria-current", "page");
   }
   const key = document.getElementById("log-key");
   if (key) {
