@@ -136,9 +136,9 @@ const steps: Record<string, [okZh: string, badZh: string, okEn: string, badEn: s
   ],
   "embedded-proof": [
     "文件内嵌了完整的存证证明 (notarium-proof.json)",
-    "文件没有内嵌存证证明",
+    "文件没有内嵌存证证明（并非 Notarium 封存的文件，或文件不完整，例如未下载完）",
     "The file embeds its full proof (notarium-proof.json)",
-    "The file embeds no proof",
+    "The file embeds no proof (not sealed by Notarium, or incomplete, e.g. not fully downloaded)",
   ],
   "package-format": [
     "内嵌证明格式正确",
