@@ -35,7 +35,8 @@ export function verifySealedAgreement(
     checks.push({
       name: "embedded-proof",
       ok: false,
-      detail: "the PDF carries no notarium-proof.json: it was not sealed by Notarium, or it is incomplete (cut short, not fully downloaded)",
+      detail:
+        "the PDF carries no notarium-proof.json: it was not sealed by Notarium, or it is incomplete (cut short, not fully downloaded)",
     });
     return { valid: false, signers: [], checks };
   }
