@@ -83,6 +83,8 @@ describe("signing through an invitation", () => {
     await page.reload();
     await page.waitForSelector('[data-testid="sign-result"][data-result="signed"]');
     expect(await page.getByTestId("sign-button").isDisabled()).toBe(true);
+    // The key kept here can still be backed up.
+    await page.getByRole("button", { name: "下载加密的密钥备份" }).waitFor();
     await context.close();
   });
 

@@ -230,7 +230,14 @@ async function refresh(): Promise<void> {
 function showAlreadySigned(): void {
   result.hidden = false;
   result.dataset.result = "signed";
-  fill(result, el("h2", {}, t("sign.done")), el("p", {}, t("sign.already")));
+  // The key kept in this browser can still be saved elsewhere, as after signing.
+  const kept = stored && view?.publicKey === stored.publicKey ? stored : undefined;
+  fill(
+    result,
+    el("h2", {}, t("sign.done")),
+    el("p", {}, t("sign.already")),
+    ...(kept ? [backupButton(kept)] : []),
+  );
 }
 
 function showReceipt(
