@@ -151,7 +151,11 @@ function signerLines(
     cur = items[i] as string;
     if (lines.length === maxLines - 1) {
       const rest = items.length - i;
-      cur = rest > 1 ? `${cur} 等${rest}人` : cur;
+      // The count must survive a long name: the name is cut, never "等N人".
+      if (rest > 1) {
+        const more = ` 等${rest}人`;
+        cur = `${clip(font, cur, width - font.width(more, size), size)}${more}`;
+      }
       break;
     }
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/core/clock.js";
 import { AppError } from "../../src/core/errors.js";
 import { sealPdf } from "../../src/pdf/seal-pdf.js";
-import { corpusFile, sealOptions, sealSpec } from "./helpers.js";
+import { corpusFile, scratchDir, sealOptions, sealSpec, tool, writeTemp } from "./helpers.js";
 
 async function code(p: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -45,6 +45,22 @@ describe("sealPdf", () => {
       sealOptions({ seal: { ...sealSpec, signers } }),
     );
     expect(sealed.length).toBeGreaterThan(corpusFile("pdf14-classic.pdf").length);
+  });
+
+  it("keeps the count of parties not listed, however long the last listed name", async () => {
+    // 20 parties with names of 32 characters, the most a case may have: three lines hold three.
+    const signers = Array.from({ length: 20 }, (_, i) => ({
+      name: `${"调解协议当事人".repeat(4)}${String(i).padStart(4, "0")}`,
+      role: "respondent",
+    }));
+    const sealed = await sealPdf(
+      corpusFile("pdf14-classic.pdf"),
+      sealOptions({ seal: { ...sealSpec, signers } }),
+    );
+    const dir = scratchDir("signers");
+    const file = writeTemp(dir, "sealed.pdf", sealed);
+    const text = tool("pdftotext", ["-layout", file, "-"]).stdout.replace(/\s+/g, "");
+    expect(text).toContain("等18人");
   });
 
   it("refuses malformed seal descriptions and characters the font lacks", async () => {
