@@ -4,6 +4,9 @@ import { t } from "../common/i18n.js";
 import { errorText } from "./error-text.js";
 
 const ROLES = ["applicant", "respondent", "mediator", "witness", "agent"];
+/** The service's limits (CASE_PARTY_LIMITS, the seal's): said here before a request is sent. */
+const MAX_PARTIES = 20;
+const MAX_NAME = 32;
 let rowSeq = 0;
 
 function partyRow(role: string, id: string): HTMLElement {
@@ -22,6 +25,8 @@ function partyRow(role: string, id: string): HTMLElement {
         value: id,
         required: true,
         maxlength: 64,
+        // What the service accepts: checked here, so the browser says what is wrong, in its language.
+        pattern: "[A-Za-z0-9_.:\\-]{1,64}",
         spellcheck: "false",
         "data-field": "id",
         title: t("console.new.partyIdHint"),
@@ -44,7 +49,7 @@ function partyRow(role: string, id: string): HTMLElement {
         type: "text",
         id: `party-name-${n}`,
         required: true,
-        maxlength: 100,
+        maxlength: MAX_NAME, // what the seal shows
         "data-field": "name",
       }),
     ),
@@ -73,6 +78,10 @@ export function setupCaseForm(
     fill(rows, partyRow("applicant", "applicant-1"), partyRow("respondent", "respondent-1"));
   reset();
   byId("add-party").addEventListener("click", () => {
+    if (rows.children.length >= MAX_PARTIES) {
+      byId("case-form-error").textContent = t("console.new.tooManyParties", { n: MAX_PARTIES });
+      return;
+    }
     const r = partyRow("respondent", `party-${rows.children.length + 1}`);
     rows.appendChild(r);
     r.querySelector("input")?.focus();
@@ -90,12 +99,12 @@ export function setupCaseForm(
         (r.querySelector<HTMLInputElement>(`[data-field="${f}"]`)?.value ?? "").trim();
       return { id: get("id"), role: get("role"), name: get("name") };
     });
-    const missing = [...form.querySelectorAll<HTMLInputElement>("input[required]")].find(
-      (i) => !i.value.trim(),
+    const invalid = [...form.querySelectorAll<HTMLInputElement>("input")].find(
+      (i) => (i.required && !i.value.trim()) || !i.checkValidity(),
     );
-    if (missing) {
-      missing.focus();
-      missing.reportValidity();
+    if (invalid) {
+      invalid.focus();
+      invalid.reportValidity();
       return;
     }
     // One case per press: a double click used to open two identical cases.

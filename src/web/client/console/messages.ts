@@ -30,6 +30,10 @@ export const consoleMessages: Messages = {
   "console.new.partyName": ["姓名 / 名称", "Name"],
   "console.new.partyIdHint": ["字母、数字、_ . : -", "Letters, digits, _ . : -"],
   "console.new.addParty": ["添加当事人", "Add a party"],
+  "console.new.tooManyParties": [
+    "一个案件最多 {n} 位当事人（签章上能列出的人数）。",
+    "A case has at most {n} parties (as many as the seal lists).",
+  ],
   "console.new.removeParty": ["删除此当事人", "Remove this party"],
   "console.new.submit": ["创建案件", "Create the case"],
   "console.new.privacy": [
