@@ -43,7 +43,7 @@ export function webhookHostProblem(url: URL): string | undefined {
   const local = host === "localhost" || host.endsWith(".localhost");
   if (!local && !isIP(host)) return undefined;
   if (!local && isPublicAddress(host)) return undefined;
-  return `webhook host ${url.hostname} is a private, loopback or reserved address; webhooks go to public addresses only (NOTARIUM_WEBHOOK_ALLOW_PRIVATE=1 allows others)`;
+  return refusal(url.hostname, url.hostname).message;
 }
 
 export class WebhookAddressError extends Error {

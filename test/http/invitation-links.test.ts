@@ -7,7 +7,7 @@ describe("invitation links without a configured public URL", () => {
   beforeAll(async () => {
     s = await startTestService();
     s.cases.publicUrl = "http://localhost:1"; // what serve sets: the address it listens on
-    s.cases.linksFromRequest = true; // …because NOTARIUM_PUBLIC_URL is not set
+    s.cases.linksAsPaths = true; // …because NOTARIUM_PUBLIC_URL is not set
   });
   afterAll(() => s.close());
 
@@ -23,7 +23,7 @@ describe("invitation links without a configured public URL", () => {
     const c = await openCase(s, [{ id: "a", role: "applicant" }]);
     expect(await link(c.id)).toMatch(/^\/sign\/inv_[A-Za-z0-9_-]+$/);
     // A configured public URL gives whole links.
-    s.cases.linksFromRequest = false;
+    s.cases.linksAsPaths = false;
     s.cases.publicUrl = "https://mediation.example";
     expect(await link(c.id)).toMatch(/^https:\/\/mediation\.example\/sign\/inv_/);
   });

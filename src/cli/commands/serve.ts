@@ -81,7 +81,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         // Invitation links need the served URL, known only once listening (PORT=0 picks the port).
         if (!config.publicUrl) {
           cases.services.publicUrl = service.url;
-          cases.services.linksFromRequest = true;
+          cases.services.linksAsPaths = true;
         }
         // Made only once the service is up, so a start that fails on its configuration (a bad
         // witness policy, a port in use) does not use up the one time the token is shown.

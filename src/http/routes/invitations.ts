@@ -45,7 +45,7 @@ export function invitationOperations(cases: CaseServices): AnyOperation[] {
         res.setHeader("Cache-Control", "no-store");
         // Without a configured public URL, a path: whoever asked knows the address it used
         // (the console completes it from its own), and a scheme guessed here could be wrong.
-        const base = cases.linksFromRequest ? "" : cases.publicUrl;
+        const base = cases.linksAsPaths ? "" : cases.publicUrl;
         sendJson(res, await createInvitation(cases, params.id, body, base), 201);
       },
     }),

@@ -1,8 +1,8 @@
-import { ConflictError, NotFoundError } from "../../core/errors.js";
+import { ConflictError } from "../../core/errors.js";
 import { parseUsablePublicKeyHex } from "../../esign/verify-signature.js";
 import type { CaseServices } from "./context.js";
 import { openInvitation, revokeInvitations } from "./invitations.js";
-import { loadCase, loadCaseState } from "./load-case.js";
+import { loadCase, loadCaseState, partyOf } from "./load-case.js";
 
 /**
  * Binds a party's Ed25519 public key through its invitation; a key is bound once and never
@@ -51,8 +51,7 @@ export async function resetPartyKey(
 ): Promise<{ reset: boolean }> {
   return ctx.locks.run(caseId, async () => {
     const { c, state } = await loadCaseState(ctx, caseId);
-    const party = c.parties.find((p) => p.id === signer);
-    if (!party) throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
+    const party = partyOf(c, signer);
     if (state.sealed) throw new ConflictError("CASE_SEALED", `case ${caseId} is sealed`);
     if (state.signatures.has(signer))
       throw new ConflictError(

@@ -32,7 +32,7 @@ export interface CaseServices {
    * often http://localhost:…, which parties' phones cannot reach): an invitation link is then
    * a path, /sign/inv_…, for the caller to complete with the address it reached the service at.
    */
-  linksFromRequest?: boolean;
+  linksAsPaths?: boolean;
   /** Why a case's webhook URL could never be delivered to (e.g. a private address), or undefined. */
   webhookUrlProblem?: (url: URL) => string | undefined;
   /** How far a signer's asserted time may be from the server's clock. */

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { toHex } from "../../core/bytes.js";
-import { ConflictError, NotFoundError, ValidationError } from "../../core/errors.js";
-import { findParty } from "../../esign/case.js";
+import { ConflictError, ValidationError } from "../../core/errors.js";
 import { identityCommitment } from "../../esign/identity-commitment.js";
 import type { JsonObject } from "../../ledger/entry.js";
 import type { Appended } from "../../ledger/ledger.js";
@@ -10,7 +9,7 @@ import { receiptForAppended } from "../receipts.js";
 import type { CaseServices } from "./context.js";
 import { parseInput } from "./create-case.js";
 import { appendCaseEntry } from "./entry-cache.js";
-import { loadCase } from "./load-case.js";
+import { loadCase, partyOf } from "./load-case.js";
 
 export const attestIdentityInput = z
   .object({
@@ -58,9 +57,7 @@ export async function attestIdentity(
   // One attestation per party at a time, so each commitment on the log stays openable
   // until its data is erased on purpose (a second one would replace the data and salt).
   return ctx.locks.run(caseId, async () => {
-    const c = await loadCase(ctx, caseId);
-    if (!findParty(c, o.signer))
-      throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${o.signer}`);
+    partyOf(await loadCase(ctx, caseId), o.signer);
     if (await ctx.identities.getIdentity(caseId, o.signer))
       throw new ConflictError(
         "IDENTITY_ALREADY_ATTESTED",
@@ -116,9 +113,7 @@ export async function eraseIdentity(
 ): Promise<{ erased: boolean }> {
   // Under the case's lock, as attesting is: an erase never races an attestation of the party.
   return ctx.locks.run(caseId, async () => {
-    const c = await loadCase(ctx, caseId);
-    if (!findParty(c, signer))
-      throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
+    partyOf(await loadCase(ctx, caseId), signer);
     return { erased: await ctx.identities.eraseIdentity(caseId, signer) };
   });
 }

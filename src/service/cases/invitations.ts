@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError } from "../../core/errors.js";
-import { findParty, type Party } from "../../esign/case.js";
+import type { Party } from "../../esign/case.js";
 import {
   createInvitationToken,
   hashInvitationToken,
@@ -8,7 +8,7 @@ import {
   isInvitationToken,
 } from "../../esign/invitation.js";
 import type { CaseServices } from "./context.js";
-import { loadCase, loadCaseState } from "./load-case.js";
+import { loadCase, loadCaseState, partyOf } from "./load-case.js";
 
 /**
  * Makes a single-case link for one party. The token is shown once; only its hash is kept.
@@ -24,8 +24,7 @@ export async function createInvitation(
   if (typeof signer !== "string")
     throw new ValidationError("INVALID_ARGUMENT", "signer: required (a party id of the case)");
   const { c, state } = await loadCaseState(ctx, caseId);
-  if (!findParty(c, signer))
-    throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
+  partyOf(c, signer);
   if (state.sealed)
     throw new ConflictError(
       "CASE_SEALED",
@@ -75,17 +74,14 @@ export async function openInvitation(
       `this invitation link expired at ${inv.expiresAt}; ask the mediator for a new one`,
     );
   const c = await loadCase(ctx, inv.caseId);
-  const party = findParty(c, inv.signer);
-  if (!party) throw new NotFoundError("SIGNER_NOT_FOUND", `case ${inv.caseId} has no party ${inv.signer}`);
+  const party = partyOf(c, inv.signer);
   return { inv, party };
 }
 
 /** Revokes every open invitation of a party; returns how many. */
 export async function revokeInvitations(ctx: CaseServices, caseId: string, signer: string): Promise<number> {
   // Also once sealed: a link still reads the agreement and the parties' names until it expires.
-  const c = await loadCase(ctx, caseId);
-  if (!findParty(c, signer))
-    throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${signer}`);
+  partyOf(await loadCase(ctx, caseId), signer);
   let n = 0;
   for (const inv of await ctx.cases.listInvitations(caseId)) {
     if (inv.signer !== signer || inv.revoked) continue;

@@ -1,5 +1,5 @@
 import { NotFoundError } from "../../core/errors.js";
-import type { CaseRecord } from "../../esign/case.js";
+import { type CaseRecord, findParty, type Party } from "../../esign/case.js";
 import { type CaseState, deriveCaseState } from "../../esign/case-state.js";
 import { type Entry, parseEntry } from "../../ledger/entry.js";
 import type { CaseServices } from "./context.js";
@@ -10,6 +10,13 @@ export async function loadCase(ctx: CaseServices, id: string): Promise<CaseRecor
   const c = CASE_ID.test(id) ? await ctx.cases.getCase(id) : undefined;
   if (!c) throw new NotFoundError("CASE_NOT_FOUND", `no case ${id}`);
   return c;
+}
+
+/** The party `signer` of case `c`, or SIGNER_NOT_FOUND. */
+export function partyOf(c: CaseRecord, signer: string): Party {
+  const party = findParty(c, signer);
+  if (!party) throw new NotFoundError("SIGNER_NOT_FOUND", `case ${c.id} has no party ${signer}`);
+  return party;
 }
 
 /** The case's entries in the signed tree, in order (from the ledger's case index); only unseen ones are read. */

@@ -1,6 +1,5 @@
-import { ConflictError, NotFoundError, ValidationError, VerificationError } from "../../core/errors.js";
+import { ConflictError, ValidationError, VerificationError } from "../../core/errors.js";
 import { verifyEd25519OffThread } from "../../crypto/ed25519-thread.js";
-import { findParty } from "../../esign/case.js";
 import { parseRfc3339Utc } from "../../esign/signature-payload.js";
 import {
   agreementSignatureParts,
@@ -12,7 +11,7 @@ import type { Receipt } from "../../ledger/receipt.js";
 import { receiptForAppended } from "../receipts.js";
 import type { CaseServices } from "./context.js";
 import { appendCaseEntry } from "./entry-cache.js";
-import { loadCaseState } from "./load-case.js";
+import { loadCaseState, partyOf } from "./load-case.js";
 
 /**
  * Throws SIGNATURE_INVALID unless the signature verifies (strict RFC 8032, as
@@ -93,8 +92,7 @@ export async function recordSignature(
   }
   return ctx.locks.run(caseId, async () => {
     const { c, state } = await loadCaseState(ctx, caseId);
-    const party = findParty(c, s.signer);
-    if (!party) throw new NotFoundError("SIGNER_NOT_FOUND", `case ${caseId} has no party ${s.signer}`);
+    const party = partyOf(c, s.signer);
     if (!state.document)
       throw new ConflictError("AGREEMENT_MISSING", "no agreement is registered for this case yet");
     if (!party.publicKey)
